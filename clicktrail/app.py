@@ -1,0 +1,144 @@
+"""create_app(): one ASGI application for the whole server.
+
+Requests are split by path before any framework sees them: the API surfaces, OpenAPI and
+the operations endpoints go to FastAPI; everything else is the tracking host, a small
+Starlette app (the hot path: no OpenAPI, no per-request dependency injection).
+"""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from clicktrail import __version__
+from clicktrail.compat.dialects import dialect_for_path, render
+from clicktrail.config import Settings, get_settings
+from clicktrail.errors import (
+    ClicktrailError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from clicktrail.ops.logging import configure_logging
+from clicktrail.ops.metrics import HTTP_REQUESTS
+from clicktrail.state import AppState
+from clicktrail.validation import describe_validation_error
+
+log = structlog.get_logger("clicktrail.app")
+
+API_PREFIXES = (
+    "/v1/",
+    "/api/",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
+
+
+def _render(request: Request, exc: ClicktrailError) -> JSONResponse:
+    dialect = dialect_for_path(request.url.path)
+    response = render(dialect, exc)
+    HTTP_REQUESTS.labels(dialect, f"{response.status_code // 100}xx").inc()
+    return response
+
+
+def create_api(state: AppState) -> FastAPI:
+    from clicktrail.routers import ROUTERS
+
+    api = FastAPI(
+        title="clicktrail",
+        version=__version__,
+        description=(
+            "Self-hosted affiliate tracking. Everflow-compatible Network and Affiliate APIs "
+            "(X-Eflow-API-Key), Scaleo-compatible /api/v2 (?api-key=), Affonso-compatible "
+            "/v1/clicks, /v1/signups, /v1/conversions (Authorization: Bearer)."
+        ),
+    )
+    api.state.ct = state
+    for router in ROUTERS:
+        api.include_router(router)
+
+    @api.exception_handler(ClicktrailError)
+    async def _domain_error(request: Request, exc: ClicktrailError) -> JSONResponse:
+        return _render(request, exc)
+
+    @api.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        field, message, errors = describe_validation_error(exc)
+        return _render(request, ValidationFailed(message, field=field, errors=errors))
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error: ClicktrailError
+        if exc.status_code == 404:
+            error = NotFound("Not found")
+        elif exc.status_code == 401:
+            error = Unauthorized(str(exc.detail))
+        elif exc.status_code == 403:
+            error = Forbidden(str(exc.detail))
+        else:
+            error = ClicktrailError(str(exc.detail))
+            error.status_code = exc.status_code
+        return _render(request, error)
+
+    @api.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", path=request.url.path)
+        return _render(request, ClicktrailError("Internal server error"))
+
+    return api
+
+
+class ClicktrailApp:
+    """The root ASGI app: lifespan, then a path split between the API and tracking apps."""
+
+    def __init__(self, state: AppState, api: ASGIApp, tracking: ASGIApp) -> None:
+        self.state = state
+        self.api = api
+        self.tracking = tracking
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "/")
+        if path.startswith(API_PREFIXES):
+            await self.api(scope, receive, send)
+        else:
+            await self.tracking(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.state.start()
+                except Exception as exc:
+                    log.exception("startup_failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.state.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: Settings | None = None) -> ClicktrailApp:
+    from clicktrail.services import build_services
+    from clicktrail.tracking.app import create_tracking_app
+
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    state = AppState(settings)
+    state.services.extend(build_services(state))
+    return ClicktrailApp(state, create_api(state), create_tracking_app(state))

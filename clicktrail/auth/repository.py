@@ -1,0 +1,42 @@
+"""Queries on API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models import ApiKey
+
+
+async def add(session: AsyncSession, key: ApiKey) -> ApiKey:
+    session.add(key)
+    await session.flush()
+    return key
+
+
+async def by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
+    result = await session.execute(select(ApiKey).where(ApiKey.key_hash == key_hash))
+    return result.scalar_one_or_none()
+
+
+async def by_id(session: AsyncSession, key_id: int) -> ApiKey | None:
+    return await session.get(ApiKey, key_id)
+
+
+async def all_keys(session: AsyncSession) -> Sequence[ApiKey]:
+    result = await session.execute(select(ApiKey).order_by(ApiKey.id))
+    return result.scalars().all()
+
+
+async def count_active(session: AsyncSession) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(ApiKey).where(ApiKey.revoked_at.is_(None))
+    )
+    return int(result.scalar_one())
+
+
+async def touch(session: AsyncSession, key_id: int, moment: datetime) -> None:
+    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=moment))

@@ -1,0 +1,209 @@
+"""The ``clicktrail`` command line (typer).
+
+Messages go to stderr; stdout carries only what a script would capture (a raw key, JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from clicktrail.config import Settings, get_settings
+from clicktrail.db import Database
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="clicktrail: self-hosted affiliate tracking.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+keys_app = typer.Typer(help="Manage API keys (stored hashed; a raw key is shown once).")
+app.add_typer(keys_app, name="keys")
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def run_with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work`` against the configured database and dispose of it afterwards."""
+
+    async def _main() -> T:
+        db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(_main())
+
+
+def _migrate(settings: Settings) -> None:
+    from clicktrail.migrations import upgrade
+
+    upgrade(settings.database_url)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run again).
+
+    Example: CLICKTRAIL_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1/clicktrail
+    clicktrail migrate
+    """
+    settings = get_settings()
+    _migrate(settings)
+    err(f"database is up to date ({settings.database_url.split('://')[0]})")
+
+
+async def _first_key(db: Database) -> str | None:
+    from clicktrail.auth.service import create_key, has_any_key
+
+    async with db.write() as session:
+        if await has_any_key(session):
+            return None
+        _key, raw = await create_key(session, realm="network", name="first start")
+        return raw
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address [CLICKTRAIL_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port [CLICKTRAIL_PORT].")] = None,
+) -> None:
+    """Run the server: tracking host, APIs and a postback worker, on one port.
+
+    Migrates first unless CLICKTRAIL_AUTO_MIGRATE=false. On the first start with no API key,
+    creates a network key and prints it once.
+
+    Example: clicktrail serve --host 0.0.0.0 --port 8080
+    """
+    import uvicorn
+
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = get_settings().model_copy(update=overrides)
+    if settings.auto_migrate:
+        _migrate(settings)
+    raw = run_with_db(settings, _first_key)
+    base = f"http://{settings.host}:{settings.port}"
+    if raw:
+        print(f"Network API key (shown once, store it now): {raw}", flush=True)
+        print(
+            f"Next: curl -H 'X-Eflow-API-Key: {raw}' {base}/v1/networks/offers  "
+            f"(docs: {base}/docs)",
+            flush=True,
+        )
+    from clicktrail.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        proxy_headers=False,
+        lifespan="on",
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    realm: Annotated[str, typer.Option(help="network or affiliate")] = "network",
+    affiliate_id: Annotated[
+        int | None, typer.Option("--affiliate-id", help="Affiliate an affiliate key is bound to.")
+    ] = None,
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+) -> None:
+    """Create an API key and print the raw key alone on stdout.
+
+    Example: clicktrail keys create --realm affiliate --affiliate-id 7 --name "partner 7"
+    """
+    from clicktrail.auth.service import create_key
+    from clicktrail.errors import ClicktrailError
+
+    async def _work(db: Database) -> tuple[int, str]:
+        async with db.write() as session:
+            key, raw = await create_key(session, realm=realm, affiliate_id=affiliate_id, name=name)
+            return key.id, raw
+
+    try:
+        key_id, raw = run_with_db(get_settings(), _work)
+    except ClicktrailError as exc:
+        err(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    err(f"created {realm} key {key_id}; it is shown once:")
+    sys.stdout.write(raw + "\n")
+
+
+@keys_app.command("list")
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
+) -> None:
+    """List API keys (never their secrets).
+
+    Example: clicktrail keys list --json
+    """
+    from clicktrail.auth.service import list_keys
+
+    async def _work(db: Database) -> list[dict[str, object]]:
+        async with db.read() as session:
+            return [
+                {
+                    "id": k.id,
+                    "realm": k.realm,
+                    "affiliate_id": k.network_affiliate_id,
+                    "name": k.name,
+                    "prefix": f"ct_{k.prefix}_…",
+                    "created_at": k.created_at.isoformat(),
+                    "revoked": k.revoked_at is not None,
+                }
+                for k in await list_keys(session)
+            ]
+
+    rows = run_with_db(get_settings(), _work)
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row))
+        else:
+            state = "revoked" if row["revoked"] else "active"
+            typer.echo(
+                f"{row['id']:>4}  {row['realm']:<9}  {row['affiliate_id'] or '-':>6}  "
+                f"{state:<7}  {row['prefix']}  {row['name']}"
+            )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (see keys list).")],
+) -> None:
+    """Revoke an API key; requests with it get 401 from now on.
+
+    Example: clicktrail keys revoke 3
+    """
+    from clicktrail.auth.service import revoke_key
+    from clicktrail.errors import ClicktrailError
+
+    async def _work(db: Database) -> None:
+        async with db.write() as session:
+            await revoke_key(session, key_id)
+
+    try:
+        run_with_db(get_settings(), _work)
+    except ClicktrailError as exc:
+        err(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    err(f"key {key_id} revoked")
+
+
+def main() -> None:
+    app()

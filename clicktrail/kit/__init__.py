@@ -1,0 +1,1 @@
+"""Domain-free helpers: ids, money, time, streaming. Nothing here imports a domain."""

@@ -1,0 +1,1 @@
+"""clicktrail.referral."""

@@ -1,0 +1,42 @@
+"""Turn pydantic's request validation errors into one field name and one reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+
+_SECTIONS = {"body", "query", "path", "header"}
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if str(p) not in _SECTIONS]
+    return ".".join(parts) or "body"
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        return "malformed JSON"
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    message = str(error.get("msg", "is invalid"))
+    return message[0].lower() + message[1:] if message else "is invalid"
+
+
+def describe_validation_error(
+    exc: RequestValidationError,
+) -> tuple[str, str, dict[str, str]]:
+    """(first field, a message naming it, every field -> reason)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = _field(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            field = "body"
+        errors.setdefault(field, _reason(error))
+    if not errors:
+        return "body", "invalid request", {"body": "invalid request"}
+    field, reason = next(iter(errors.items()))
+    return field, f"{field} {reason}" if field != "body" else f"body: {reason}", errors

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from clicktrail.auth.service import authenticate, create_key, hash_key, revoke_key
+from clicktrail.db import Database
+from clicktrail.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from clicktrail.models import ApiKey
+from tests.fixtures.factories import make_affiliate
+
+
+async def test_key_is_stored_hashed_only(db: Database) -> None:
+    async with db.write() as session:
+        _key, raw = await create_key(session, realm="network", name="ci")
+    async with db.read() as session:
+        stored = (await session.execute(select(ApiKey))).scalar_one()
+    assert stored.key_hash == hash_key(raw)
+    assert raw not in (stored.key_hash, stored.prefix, stored.name)
+    assert raw.startswith(f"ct_{stored.prefix}_")
+
+
+async def test_affiliate_key_binds_one_affiliate(db: Database) -> None:
+    affiliate = await make_affiliate(db)
+    async with db.write() as session:
+        _key, raw = await create_key(
+            session, realm="affiliate", affiliate_id=affiliate.network_affiliate_id
+        )
+    async with db.read() as session:
+        principal = await authenticate(session, raw, "affiliate")
+        assert principal.affiliate_id == affiliate.network_affiliate_id
+        with pytest.raises(Forbidden):
+            await authenticate(session, raw, "network")
+
+
+async def test_revoked_and_unknown_keys_are_unauthorized(db: Database) -> None:
+    async with db.write() as session:
+        key, raw = await create_key(session, realm="network")
+    async with db.write() as session:
+        await revoke_key(session, key.id)
+    async with db.read() as session:
+        with pytest.raises(Unauthorized):
+            await authenticate(session, raw, "network")
+        with pytest.raises(Unauthorized):
+            await authenticate(session, "ct_nope", "network")
+        with pytest.raises(Unauthorized):
+            await authenticate(session, None, "network")
+
+
+async def test_bad_key_requests_write_nothing(db: Database) -> None:
+    async with db.write() as session:
+        with pytest.raises(ValidationFailed):
+            await create_key(session, realm="affiliate")
+        with pytest.raises(NotFound):
+            await create_key(session, realm="affiliate", affiliate_id=999)
+        with pytest.raises(ValidationFailed):
+            await create_key(session, realm="root")
+    async with db.read() as session:
+        assert (await session.execute(select(ApiKey))).first() is None

@@ -1,0 +1,104 @@
+"""Every test that takes ``app``, ``client`` or ``db`` runs once on SQLite and once on
+PostgreSQL (the latter when CLICKTRAIL_TEST_POSTGRES_URL is set)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clicktrail.app import ClicktrailApp, create_app
+from clicktrail.config import Settings
+from clicktrail.db import Database
+from tests.fixtures.database import (
+    PG_ENV,
+    PgDatabase,
+    create_pg_database,
+    drop_pg_database,
+    make_sqlite_template,
+    reset_pg_database,
+    sqlite_copy,
+)
+from tests.fixtures.factories import make_key
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[PgDatabase | None]:
+    base = os.environ.get(PG_ENV)
+    if not base:
+        yield None
+        return
+    db = create_pg_database(base)  # an unreachable server fails here, loudly
+    try:
+        yield db
+    finally:
+        drop_pg_database(db)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    pg_database: PgDatabase | None,
+    tmp_path: Path,
+) -> str:
+    if request.param == "sqlite":
+        return sqlite_copy(sqlite_template, tmp_path)
+    if pg_database is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    await reset_pg_database(pg_database)
+    return pg_database.url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        log_format="console",
+        log_level="WARNING",
+        postback_allow_private=True,
+        worker_enabled=False,
+        tracking_url="http://track.test",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[ClicktrailApp]:
+    application = create_app(settings)
+    await application.state.start()
+    try:
+        yield application
+    finally:
+        await application.state.stop()
+
+
+@pytest.fixture
+def db(app: ClicktrailApp) -> Database:
+    return app.state.db
+
+
+@pytest.fixture
+async def client(app: ClicktrailApp) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def network_key(db: Database) -> str:
+    return await make_key(db, "network")
+
+
+@pytest.fixture
+def network_headers(network_key: str) -> dict[str, str]:
+    return {"X-Eflow-API-Key": network_key}
