@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 
 _SECTIONS = {"body", "query", "path", "header"}
+_NOT_AN_OBJECT = {"model_attributes_type", "dict_type", "model_type"}
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -23,6 +24,8 @@ def _reason(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "is not a known field"
     message = str(error.get("msg", "is invalid"))
+    if kind == "value_error" and message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
     return message[0].lower() + message[1:] if message else "is invalid"
 
 
@@ -33,9 +36,12 @@ def describe_validation_error(
     errors: dict[str, str] = {}
     for error in exc.errors():
         field = _field(error.get("loc", ()))
+        reason = _reason(error)
         if error.get("type") == "json_invalid":
             field = "body"
-        errors.setdefault(field, _reason(error))
+        elif field == "body" and error.get("type") in _NOT_AN_OBJECT:
+            reason = "expected a JSON object (Content-Type: application/json)"
+        errors.setdefault(field, reason)
     if not errors:
         return "body", "invalid request", {"body": "invalid request"}
     field, reason = next(iter(errors.items()))

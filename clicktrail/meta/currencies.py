@@ -4,10 +4,12 @@ Everflow identifies a currency by its ISO 4217 alphabetic code: ``currency_id`` 
 as ``"USD"`` everywhere (offer ``currency_id``, affiliate/advertiser ``default_currency_id``,
 network ``currency_id``).  The endpoint wraps rows in ``{"currencies": [...]}``.
 
-PROVENANCE: Everflow's exact currency list and the name of its display field could not be
-retrieved from the public docs.  This table is ISO 4217 (active codes, from the Debian
-``iso-codes`` package 4.15) minus precious metals, testing codes and fund/unit-of-account codes.
-The display field is emitted as ``currency_name`` (assumed, unverified).
+PROVENANCE: Everflow's exact currency list could not be retrieved from the public docs.  This
+table is ISO 4217 (active codes, from the Debian ``iso-codes`` package 4.15) minus precious
+metals, testing codes and fund/unit-of-account codes.  Each row is ``{"currency_id", "name"}``:
+an open-source Everflow client (sbarale/laravel-everflow) matches rows of this endpoint on
+``currency_id`` and ``name``; ``currency_name`` is emitted too, with the same text, for clients
+written against the earlier guess.
 """
 
 from __future__ import annotations
@@ -196,4 +198,8 @@ BY_CODE: dict[str, Currency] = {c.currency_id: c for c in CURRENCIES}
 
 def to_wire(currency: Currency) -> dict[str, str]:
     """Serialise one row for ``GET /v1/meta/currencies``."""
-    return {"currency_id": currency.currency_id, "currency_name": currency.name}
+    return {
+        "currency_id": currency.currency_id,
+        "name": currency.name,
+        "currency_name": currency.name,
+    }

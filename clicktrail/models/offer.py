@@ -1,4 +1,18 @@
-"""Offers: what affiliates promote."""
+"""Offers: what affiliates promote.
+
+Column names are Everflow's offer fields. Two groups are worth a note for other domains:
+
+- Click-to-conversion window. ``is_session_tracking_enabled``,
+  ``session_tracking_lifespan_hour`` and ``session_tracking_minimum_lifespan_second`` are
+  Everflow's wire fields, kept as sent. The offer service derives the effective rule from them
+  into ``min_click_to_conversion_seconds`` / ``max_click_to_conversion_seconds`` (0 = no
+  limit); conversion rules read only those two.
+- Duplicates. ``is_allow_duplicate_conversion`` (Everflow) says whether a second conversion
+  for the same click and event is accepted (default: refused). ``is_duplicate_filter_enabled``
+  and ``duplicate_filter_targeting_action`` are Everflow's duplicate *click* filter, unrelated
+  to conversions. ``is_order_id_deduplicated`` (clicktrail) makes a replay with the same
+  ``order_id`` return the existing conversion.
+"""
 
 from __future__ import annotations
 
@@ -24,26 +38,45 @@ class Offer(Base):
     )
     network_offer_group_id: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(String(255))
+    #: active | paused | pending | deleted; only active offers track.
     offer_status: Mapped[str] = mapped_column(String(16), default="active")
     destination_url: Mapped[str] = mapped_column(Text)
+    server_side_url: Mapped[str] = mapped_column(Text, default="")
     preview_url: Mapped[str] = mapped_column(Text, default="")
+    html_description: Mapped[str] = mapped_column(Text, default="")
     currency_id: Mapped[str] = mapped_column(String(3), default="USD")
+    #: public | require_approval | private
     visibility: Mapped[str] = mapped_column(String(24), default="public")
     network_tracking_domain_id: Mapped[int] = mapped_column(default=0)
+    #: server_postback | javascript | html_pixel_cookie_based
+    conversion_method: Mapped[str] = mapped_column(String(32), default="server_postback")
     # Session: how long a visitor counts as the same (unique clicks), in hours.
     session_definition: Mapped[str] = mapped_column(String(16), default="cookie")
     session_duration: Mapped[int] = mapped_column(default=24)
-    # Click-to-conversion window, in seconds; 0 = no limit.
     is_using_explicit_terms_and_conditions: Mapped[bool] = mapped_column(default=False)
+    # Click-to-conversion window as Everflow sends it ...
+    is_session_tracking_enabled: Mapped[bool] = mapped_column(default=False)
+    session_tracking_start_on: Mapped[str] = mapped_column(String(16), default="click")
+    session_tracking_lifespan_hour: Mapped[int] = mapped_column(default=0)
+    session_tracking_minimum_lifespan_second: Mapped[int] = mapped_column(default=0)
+    # ... and the effective rule derived from it, in seconds; 0 = no limit.
     min_click_to_conversion_seconds: Mapped[int] = mapped_column(default=0)
     max_click_to_conversion_seconds: Mapped[int] = mapped_column(default=0)
-    # Duplicates: is a second conversion for the same click and event refused?
-    is_duplicate_filter_enabled: Mapped[bool] = mapped_column(default=True)
-    duplicate_filter_targeting_action: Mapped[str] = mapped_column(String(16), default="reject")
+    #: Accept a second conversion for the same click and event (default: refuse it).
+    is_allow_duplicate_conversion: Mapped[bool] = mapped_column(default=False)
+    #: New conversions start as pending instead of approved.
+    is_must_approve_conversion: Mapped[bool] = mapped_column(default=False)
+    # Everflow's duplicate *click* filter (unknown | block | fail_traffic).
+    is_duplicate_filter_enabled: Mapped[bool] = mapped_column(default=False)
+    duplicate_filter_targeting_action: Mapped[str] = mapped_column(String(16), default="unknown")
+    #: A replay with the same order_id returns the existing conversion (clicktrail).
     is_order_id_deduplicated: Mapped[bool] = mapped_column(default=False)
+    #: When set, advertiser postbacks for this offer must carry it (clicktrail; Everflow keeps
+    #: it on the advertiser, which is checked too).
     verification_token: Mapped[str] = mapped_column(String(255), default="")
     internal_notes: Mapped[str] = mapped_column(Text, default="")
     time_created: Mapped[datetime]
+    #: Bumped on every change, payout/revenue entries included (caches poll it).
     time_saved: Mapped[datetime]
 
     payout_revenue: Mapped[list[OfferPayoutRevenue]] = relationship(
@@ -52,3 +85,10 @@ class Offer(Base):
         order_by="OfferPayoutRevenue.network_offer_payout_revenue_id",
         lazy="selectin",
     )
+
+    def default_entry(self) -> OfferPayoutRevenue | None:
+        """The base-conversion entry (``is_default``, event 0)."""
+        for entry in self.payout_revenue:
+            if entry.is_default:
+                return entry
+        return None

@@ -1,4 +1,10 @@
-"""Payout/revenue entries of an offer: one per event; ``event_id`` 0 is the base conversion."""
+"""Payout/revenue entries of an offer: one per event.
+
+The default entry (``is_default``) is the base conversion and has ``event_id`` 0. Every other
+entry is an event whose ``event_id`` equals its own ``network_offer_payout_revenue_id``, which
+is how Everflow refers to an event elsewhere (advertiser postback ``event_id``, seed 000's
+``event_id``). Factories may set other event ids directly.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +35,11 @@ class OfferPayoutRevenue(Base):
     entry_name: Mapped[str] = mapped_column(String(255), default="")
     #: Scaleo's goal_alias and the advertiser postback's adv_event_id match this.
     event_alias: Mapped[str] = mapped_column(String(255), default="")
+    #: cpc | cpa | cpm | cps | cpa_cps | prv
     payout_type: Mapped[str] = mapped_column(String(16), default="cpa")
     payout_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
     payout_percentage: Mapped[Decimal] = mapped_column(PercentColumn, default=Decimal(0))
+    #: rpc | rpa | rpm | rps | rpa_rps
     revenue_type: Mapped[str] = mapped_column(String(16), default="rpa")
     revenue_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
     revenue_percentage: Mapped[Decimal] = mapped_column(PercentColumn, default=Decimal(0))

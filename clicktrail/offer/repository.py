@@ -1,0 +1,50 @@
+"""Queries on offers and their payout/revenue entries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.kit.wire import MAX_INT32
+from clicktrail.models import Advertiser, Offer
+
+
+async def add(session: AsyncSession, offer: Offer) -> Offer:
+    session.add(offer)
+    await session.flush()
+    return offer
+
+
+async def by_id(session: AsyncSession, offer_id: int) -> Offer | None:
+    """The offer with its entries loaded."""
+    if not 1 <= offer_id <= MAX_INT32:
+        return None
+    return await session.get(Offer, offer_id)
+
+
+async def page(session: AsyncSession, offset: int, limit: int) -> Sequence[Offer]:
+    result = await session.scalars(
+        select(Offer).order_by(Offer.network_offer_id).offset(offset).limit(limit)
+    )
+    return result.all()
+
+
+async def count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Offer)) or 0)
+
+
+async def advertisers_by_id(
+    session: AsyncSession, advertiser_ids: Collection[int]
+) -> dict[int, Advertiser]:
+    if not advertiser_ids:
+        return {}
+    rows = await session.scalars(
+        select(Advertiser).where(Advertiser.network_advertiser_id.in_(advertiser_ids))
+    )
+    return {a.network_advertiser_id: a for a in rows}
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
