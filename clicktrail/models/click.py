@@ -33,6 +33,9 @@ class Click(Base):
     network_affiliate_id: Mapped[int | None]
     network_advertiser_id: Mapped[int | None]
     creative_id: Mapped[int | None]
+    #: The offer URL (Everflow ``uid``) and smart link (campaign) the click came through; 0 = none.
+    network_offer_url_id: Mapped[int] = mapped_column(default=0)
+    network_campaign_id: Mapped[int] = mapped_column(default=0)
     is_unique: Mapped[bool] = mapped_column(default=True)
     visitor_hash: Mapped[str] = mapped_column(String(32), default="")
     has_conversion: Mapped[bool] = mapped_column(default=False)
@@ -96,3 +99,5 @@ class Click(Base):
     language: Mapped[str] = mapped_column(String(16), default="")
     http_accept_language: Mapped[str] = mapped_column(String(255), default="")
     is_robot: Mapped[bool] = mapped_column(default=False)
+    #: Connection type (e.g. "cable/dsl", "cellular"); empty unless a source provides it.
+    connection_type: Mapped[str] = mapped_column(String(32), default="")

@@ -1,21 +1,177 @@
 """The tracking host: tracking links, the redirect, server-side clicks, advertiser postbacks.
 
-Placeholder until the click-tracking work lands: every path answers a plain 404.
+A plain ASGI callable (no framework on the hot path):
+
+* ``GET /{affiliate_code}/{offer_code}/?sub1=…``: the encoded link (clicktrail/tracking/codes.py)
+* ``GET /c?oid=…&affid=…&sub1=…``: the plain link
+  Both record the click, wait for its commit, then answer ``302`` to the offer's destination
+  URL with its macros filled. An unresolved link (unknown, paused or deleted offer or
+  affiliate; a broken code) is recorded as an invalid click and goes to the network's
+  fallback URL, or to a plain 404 page when none is set. Never a JSON error.
+* ``GET /clk?oid=…&affid=…``: Everflow's server-side click: records the click and answers
+  ``{"transaction_id": "…"}``; an unresolved link is recorded too and answered with an
+  Everflow-style JSON error naming the parameter.
+* ``GET|POST /``: the advertiser postback (clicktrail.conversion.postback_endpoint).
+
+A click the database could not take is answered ``503`` (never a 302 for a lost click).
 """
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
-from starlette.types import ASGIApp
+import orjson
+import structlog
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from clicktrail.conversion.postback_endpoint import advertiser_postback
 from clicktrail.state import AppState
+from clicktrail.tracking import codes
+from clicktrail.tracking.components import TrackingComponents, tracking_components
+from clicktrail.tracking.params import parse_id, parse_query
+from clicktrail.tracking.recorder import (
+    AFFILIATE_NOT_ACTIVE,
+    MALFORMED_LINK,
+    OFFER_NOT_ACTIVE,
+    UNKNOWN_AFFILIATE,
+    UNKNOWN_OFFER,
+    Draft,
+    Visit,
+)
+from clicktrail.tracking.writer import WriterUnavailable
+
+log = structlog.get_logger("clicktrail.tracking")
+
+_NO_STORE = (b"cache-control", b"no-cache, no-store, must-revalidate")
+_TEXT = (b"content-type", b"text/plain; charset=utf-8")
+_JSON = (b"content-type", b"application/json")
+_NOT_FOUND_BODY = b"Not Found"
+_UNAVAILABLE_BODY = b"Temporarily unavailable, please retry."
+_CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_HEADERS_WANTED = frozenset(
+    {b"user-agent", b"referer", b"accept-language", b"host", b"x-forwarded-for"}
+)
 
 
-async def _not_found(_request: object) -> PlainTextResponse:
-    return PlainTextResponse("Not Found", status_code=404)
+async def _send(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> None:
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _looks_like_code(segment: str) -> bool:
+    return len(segment) == 8 and all(c in _CODE_CHARS for c in segment)
+
+
+class TrackingApp:
+    def __init__(self, state: AppState, components: TrackingComponents) -> None:
+        self.state = state
+        self.components = components
+        self.recorder = components.recorder
+        self.writer = components.writer
+        self.cache = components.cache
+        self.client_ip = components.client_ip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1003})
+            return
+        path: str = scope["path"]
+        method: str = scope["method"]
+        if path == "/":
+            if method in ("GET", "POST", "HEAD"):
+                response = await advertiser_postback(Request(scope, receive))
+                await response(scope, receive, send)
+                return
+            await _send(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
+            return
+        if method not in ("GET", "HEAD"):
+            await _send(send, 405, [_TEXT, (b"allow", b"GET")], b"Method Not Allowed")
+            return
+        if path in ("/c", "/c/"):
+            await self._link(scope, send, None, json=False)
+        elif path in ("/clk", "/clk/"):
+            await self._link(scope, send, None, json=True)
+        else:
+            parts = path.strip("/").split("/")
+            if len(parts) == 2 and _looks_like_code(parts[0]) and _looks_like_code(parts[1]):
+                await self._link(scope, send, (parts[0], parts[1]), json=False)
+            else:
+                await _send(send, 404, [_TEXT], _NOT_FOUND_BODY)
+
+    def _visit(self, scope: Scope) -> Visit:
+        found: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name in _HEADERS_WANTED and name not in found:
+                found[name] = value
+        client = scope.get("client")
+        forwarded = found.get(b"x-forwarded-for")
+        ip = self.client_ip.resolve(
+            client[0] if client else None,
+            forwarded.decode("latin-1") if forwarded is not None else None,
+        )
+        return Visit(
+            ip=ip,
+            user_agent=found.get(b"user-agent", b"").decode("latin-1"),
+            referer=found.get(b"referer", b"").decode("latin-1"),
+            accept_language=found.get(b"accept-language", b"").decode("latin-1"),
+            host=found.get(b"host", b"").decode("latin-1"),
+        )
+
+    async def _link(
+        self, scope: Scope, send: Send, link_codes: tuple[str, str] | None, *, json: bool
+    ) -> None:
+        query = parse_query(scope["query_string"])
+        if link_codes is not None:
+            affiliate_id = codes.decode("affiliate", link_codes[0])
+            offer_id = codes.decode("offer", link_codes[1])
+        else:
+            offer_id = parse_id(query.routing.get("oid"))
+            affiliate_id = parse_id(query.routing.get("affid"))
+        draft = self.recorder.draft(offer_id, affiliate_id, query, self._visit(scope))
+        try:
+            unique = await self.writer.submit(draft.row, draft.window)
+        except WriterUnavailable:
+            await _send(send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY)
+            return
+        if json:
+            await self._answer_json(send, draft, offer_id is None)
+        else:
+            await self._redirect(send, draft, unique)
+
+    async def _redirect(self, send: Send, draft: Draft, unique: bool) -> None:
+        offer = draft.offer
+        location = ""
+        if offer is not None and (unique or not offer.duplicate_action):
+            location = offer.template.render(draft.row)
+        if not location and self.cache.fallback is not None:
+            location = self.cache.fallback.render(draft.row)
+        if not location:
+            await _send(send, 404, [_TEXT, _NO_STORE], _NOT_FOUND_BODY)
+            return
+        await _send(send, 302, [(b"location", location.encode("latin-1", "replace")), _NO_STORE])
+
+    async def _answer_json(self, send: Send, draft: Draft, bad_offer_id: bool) -> None:
+        row = draft.row
+        code = row["error_code"]
+        if not code:
+            body = orjson.dumps({"transaction_id": row["transaction_id"]})
+            await _send(send, 200, [_JSON, _NO_STORE], body)
+            return
+        if code == MALFORMED_LINK[0]:
+            field = "oid" if bad_offer_id else "affid"
+            status, message = 400, f"{field}: a positive integer id is required"
+        elif code in (UNKNOWN_OFFER[0], OFFER_NOT_ACTIVE[0]):
+            status, message = 404, f"oid: {row['error_message'].lower()}"
+        elif code in (UNKNOWN_AFFILIATE[0], AFFILIATE_NOT_ACTIVE[0]):
+            status, message = 404, f"affid: {row['error_message'].lower()}"
+        else:
+            status, message = 400, str(row["error_message"])
+        body = orjson.dumps({"Error": message, "error": message})
+        await _send(send, status, [_JSON, _NO_STORE], body)
 
 
 def create_tracking_app(state: AppState) -> ASGIApp:
-    return Starlette(routes=[Route("/{path:path}", _not_found)])
+    return TrackingApp(state, tracking_components(state))

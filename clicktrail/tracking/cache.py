@@ -1,0 +1,179 @@
+"""What tracking links resolve to, held in memory: offers, affiliates, the fallback URL.
+
+The hot path never queries the database for them. A background task runs a cheap
+fingerprint query every :data:`REFRESH_SECONDS` and reloads everything when it changed, so
+an edit made through the API is seen within about a second; a full reload also runs every
+:data:`FULL_RELOAD_SECONDS` whatever the fingerprint says. ``invalidate()`` asks for a reload
+at once (for code in the same process that just changed an entity).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import structlog
+
+from clicktrail.db import Database
+from clicktrail.tracking import repository
+from clicktrail.tracking.macros import UrlTemplate
+
+log = structlog.get_logger("clicktrail.tracking.cache")
+
+REFRESH_SECONDS = 1.0
+FULL_RELOAD_SECONDS = 60.0
+
+#: Everflow shows click-level revenue and payout types in upper case (seed 003: "CPA").
+_REVENUE_TYPES = {"rpc": "CPC", "rpa": "CPA", "rps": "CPS", "rpa_rps": "CPA_CPS", "rpm": "CPM"}
+_PAYOUT_TYPES = {
+    "cpc": "CPC",
+    "cpa": "CPA",
+    "cps": "CPS",
+    "cpa_cps": "CPA_CPS",
+    "cpm": "CPM",
+    "prv": "PRV",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OfferEntry:
+    offer_id: int
+    advertiser_id: int
+    name: str
+    status: str
+    currency_id: str
+    tracking_domain_id: int
+    template: UrlTemplate
+    #: Unique-click session: seconds, and what identifies a visitor.
+    session_seconds: int
+    session_definition: str
+    #: Click-level money (CPC offers); types as shown in click reports.
+    revenue_type: str
+    revenue: Decimal
+    payout_type: str
+    payout: Decimal
+    #: Duplicate click filter: "" (off), "block" or "fail_traffic".
+    duplicate_action: str
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+def _entry(offer: Any, base: Any | None) -> OfferEntry:
+    revenue_type = payout_type = ""
+    revenue = payout = Decimal(0)
+    if base is not None:
+        raw_revenue = str(base.revenue_type or "").lower()
+        raw_payout = str(base.payout_type or "").lower()
+        revenue_type = _REVENUE_TYPES.get(raw_revenue, raw_revenue.upper())
+        payout_type = _PAYOUT_TYPES.get(raw_payout, raw_payout.upper())
+        if raw_revenue == "rpc":
+            revenue = Decimal(base.revenue_amount or 0)
+        if raw_payout == "cpc":
+            payout = Decimal(base.payout_amount or 0)
+    duplicate_action = ""
+    if getattr(offer, "is_duplicate_filter_enabled", False):
+        action = str(getattr(offer, "duplicate_filter_targeting_action", "") or "")
+        duplicate_action = action if action in ("block", "fail_traffic") else ""
+    hours = getattr(offer, "session_duration", None)
+    hours = 24 if hours is None else int(hours)
+    return OfferEntry(
+        offer_id=int(offer.network_offer_id),
+        advertiser_id=int(offer.network_advertiser_id),
+        name=str(offer.name),
+        status=str(offer.offer_status),
+        currency_id=str(offer.currency_id or ""),
+        tracking_domain_id=int(getattr(offer, "network_tracking_domain_id", 0) or 0),
+        template=UrlTemplate(str(offer.destination_url or "")),
+        session_seconds=max(hours, 0) * 3600,
+        session_definition=str(getattr(offer, "session_definition", "") or ""),
+        revenue_type=revenue_type,
+        revenue=revenue,
+        payout_type=payout_type,
+        payout=payout,
+        duplicate_action=duplicate_action,
+    )
+
+
+class TrackingCache:
+    """Offers, affiliate statuses and the fallback URL, refreshed in the background."""
+
+    name = "tracking_cache"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.offers: dict[int, OfferEntry] = {}
+        self.affiliates: dict[int, str] = {}
+        self.fallback: UrlTemplate | None = None
+        self.loaded = False
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.reload()
+        self._task = asyncio.create_task(self._run(), name="tracking-cache")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def invalidate(self) -> None:
+        """Reload at the next opportunity (a fraction of a second)."""
+        self._fingerprint = None
+        self._wake.set()
+
+    async def reload(self) -> None:
+        async with self.db.read() as session:
+            stamp = await repository.fingerprint(session)
+            offers = await repository.offer_rows(session)
+            entries = await repository.base_entries(session)
+            affiliates = await repository.affiliate_statuses(session)
+            fallback = await repository.network_fallback_url(session)
+        base: dict[int, Any] = {}
+        for entry in entries:
+            current = base.get(entry.network_offer_id)
+            if current is None or (entry.is_default and not current.is_default):
+                base[entry.network_offer_id] = entry
+        self.offers = {
+            int(o.network_offer_id): _entry(o, base.get(o.network_offer_id)) for o in offers
+        }
+        self.affiliates = affiliates
+        self.fallback = UrlTemplate(fallback) if fallback else None
+        self._fingerprint = stamp
+        self.loaded = True
+
+    async def refresh(self) -> bool:
+        """Reload if anything changed; True when it did."""
+        async with self.db.read() as session:
+            stamp = await repository.fingerprint(session)
+        if stamp == self._fingerprint:
+            return False
+        await self.reload()
+        return True
+
+    async def _run(self) -> None:
+        since_full = 0.0
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), REFRESH_SECONDS)
+            self._wake.clear()
+            since_full += REFRESH_SECONDS
+            try:
+                if since_full >= FULL_RELOAD_SECONDS:
+                    since_full = 0.0
+                    await self.reload()
+                else:
+                    await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Keep serving what is loaded; the next tick tries again.
+                log.exception("tracking_cache_refresh_failed")

@@ -1,0 +1,67 @@
+"""Queries of the tracking cache: what links resolve to, and a cheap "did anything change?"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
+
+from clicktrail.models import Affiliate, Network, Offer, OfferPayoutRevenue
+
+NETWORK_ID = 1
+
+
+async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
+    """A tuple that changes whenever an offer, affiliate, base payout or the network changes.
+
+    Counts catch inserts and deletes, ``max(time_saved)`` catches edits (every entity write
+    bumps it), the payout sums catch edits of payout/revenue entries.
+    """
+    offers = select(func.count(), func.max(Offer.time_saved)).select_from(Offer)
+    affiliates = select(func.count(), func.max(Affiliate.time_saved)).select_from(Affiliate)
+    entries = select(
+        func.count(),
+        func.max(OfferPayoutRevenue.network_offer_payout_revenue_id),
+        func.sum(OfferPayoutRevenue.payout_amount),
+        func.sum(OfferPayoutRevenue.revenue_amount),
+    ).select_from(OfferPayoutRevenue)
+    network = select(Network.time_saved, Network.fallback_url).where(
+        Network.network_id == NETWORK_ID
+    )
+    parts: list[Any] = []
+    for query in (offers, affiliates, entries, network):
+        row = (await session.execute(query)).first()
+        parts.extend(tuple(row) if row is not None else (None,))
+    return tuple(parts)
+
+
+async def offer_rows(session: AsyncSession) -> Sequence[Offer]:
+    """Every offer (ORM objects, payout entries not loaded)."""
+    result = await session.execute(select(Offer).options(lazyload(Offer.payout_revenue)))
+    return result.scalars().all()
+
+
+async def base_entries(session: AsyncSession) -> Sequence[OfferPayoutRevenue]:
+    """The base-conversion payout/revenue entry candidates of every offer."""
+    result = await session.execute(
+        select(OfferPayoutRevenue).where(
+            or_(OfferPayoutRevenue.event_id == 0, OfferPayoutRevenue.is_default.is_(True))
+        )
+    )
+    return result.scalars().all()
+
+
+async def affiliate_statuses(session: AsyncSession) -> dict[int, str]:
+    result = await session.execute(select(Affiliate.network_affiliate_id, Affiliate.account_status))
+    return {int(row[0]): str(row[1]) for row in result}
+
+
+async def network_fallback_url(session: AsyncSession) -> str | None:
+    result = await session.execute(
+        select(Network.fallback_url).where(Network.network_id == NETWORK_ID)
+    )
+    value = result.scalar_one_or_none()
+    return value or None

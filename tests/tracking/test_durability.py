@@ -1,0 +1,141 @@
+"""A 302 means the click is committed: kill -9 the server under load, restart, count."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clicktrail.db import Database
+from clicktrail.migrations import upgrade
+from tests.fixtures.factories import make_affiliate, make_key, make_offer
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update(
+        CLICKTRAIL_DATABASE_URL=url,
+        CLICKTRAIL_HOST="127.0.0.1",
+        CLICKTRAIL_PORT=str(port),
+        CLICKTRAIL_WORKER_ENABLED="false",
+        CLICKTRAIL_LOG_LEVEL="WARNING",
+        CLICKTRAIL_LOG_FORMAT="json",
+        CLICKTRAIL_AUTO_MIGRATE="false",  # migrated by the test already
+    )
+    command = [str(Path(sys.executable).parent / "clicktrail"), "serve"]
+    with log.open("ab") as sink:
+        # Its own process group, so the writer process it starts is cleaned up with it.
+        return subprocess.Popen(
+            command, env=env, stdout=sink, stderr=sink, start_new_session=True, cwd=log.parent
+        )
+
+
+async def _ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"server exited:\n{await asyncio.to_thread(log.read_text)}")
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                await asyncio.sleep(0.05)
+    raise AssertionError(f"server did not start:\n{await asyncio.to_thread(log.read_text)}")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.slow
+async def test_every_acknowledged_click_survives_kill_9(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'durable.db'}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    offer = await make_offer(db, destination_url="https://lp.example/?tid={transaction_id}")
+    affiliate = await make_affiliate(db)
+    key = await make_key(db, "network")
+    await db.dispose()
+    link = f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
+    log = tmp_path / "server.log"
+    port = _free_port()
+    process = _serve(url, port, log)
+    acknowledged: list[str] = []
+    try:
+        await _ready(port, process, log)
+        stop = asyncio.Event()
+        enough = asyncio.Event()
+
+        async def visitor(n: int) -> None:
+            # A bare keep-alive HTTP/1.1 client: cheap enough to load the server for real.
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            try:
+                for i in range(1_000_000):
+                    if stop.is_set():
+                        return
+                    request = f"GET {link}&sub1={n}-{i} HTTP/1.1\r\nHost: t.example\r\n\r\n"
+                    writer.write(request.encode())
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    status = head.split(b" ", 2)[1]
+                    assert status == b"302", head
+                    location = re.search(rb"(?i)\r\nlocation: ([^\r]+)", head)
+                    assert location is not None
+                    acknowledged.append(location.group(1).decode().rsplit("tid=", 1)[1])
+                    if len(acknowledged) >= 300:
+                        enough.set()
+            except (OSError, asyncio.IncompleteReadError):
+                return  # the server is gone
+            finally:
+                writer.close()
+
+        tasks = [asyncio.create_task(visitor(n)) for n in range(32)]
+        waiter = asyncio.create_task(enough.wait())
+        await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        _kill_group(process)  # mid-load, no warning
+        stop.set()
+        await asyncio.gather(*tasks)
+    finally:
+        _kill_group(process)
+    assert len(acknowledged) >= 300
+
+    port = _free_port()
+    process = _serve(url, port, log)
+    try:
+        await _ready(port, process, log)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            response = await client.get(
+                f"/v1/networks/reporting/clicks/{acknowledged[-1]}",
+                headers={"X-Eflow-API-Key": key},
+            )
+            assert response.status_code == 200
+            assert response.json()["transaction_id"] == acknowledged[-1]
+            assert (await client.get(link)).status_code == 302  # tracking again
+    finally:
+        _kill_group(process)
+
+    with sqlite3.connect(tmp_path / "durable.db") as conn:
+        stored = {row[0] for row in conn.execute("SELECT transaction_id FROM click")}
+    missing = [t for t in acknowledged if t not in stored]
+    assert missing == [], f"{len(missing)} acknowledged clicks lost"
