@@ -1,14 +1,208 @@
 """The advertiser server postback on the tracking host: ``GET|POST /?nid=1&transaction_id=…``.
 
-CONTRACT: the tracking app mounts ``advertiser_postback`` at ``/`` for GET and POST. Owned by
-the conversions work; until it lands it answers 404.
+Everflow's documented parameters: ``nid``, ``transaction_id``, ``amount`` (the sale amount),
+``event_id`` or ``adv_event_id`` (an event by id, or by the alias the offer gives it),
+``adv1``..``adv5``, ``order_id``, ``coupon_code``, ``email``, ``verification_token``; ``oid``
+optionally names the offer (checked against the click's). Every other parameter is kept in
+``conversion.attributes``. A POST may carry them in a form or JSON body too (the query
+string wins on a clash).
+
+Answers, once the conversion is committed (group commit, see ``writer.py``):
+- ``200`` ``{"conversion_id", "transaction_id", "status", "error_code", "error_message"}``,
+  also for a refused conversion: like Everflow, the postback was received and recorded,
+  and the refusal is visible in the conversion report (status rejected/invalid + code).
+- ``400`` ``{"error": …, "field": …}`` for input that cannot be recorded (a malformed or
+  negative amount, a non-numeric event_id, an over-long value); nothing is written.
+- ``404`` plain text for ``/`` without ``nid`` or ``transaction_id`` (not a postback).
+- ``503`` while the process starts or stops (the advertiser retries).
+
+CONTRACT: the tracking app mounts ``advertiser_postback`` at ``/`` for GET and POST. The
+writer is found through ``scope["app"].state.ct`` when the host is a Starlette app holding
+the ``AppState`` there, else it is the process's running writer.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+import structlog
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.writer import ConversionWriter, WriterStopped, running_writer
+from clicktrail.errors import ClicktrailError
+
+log = structlog.get_logger("clicktrail.conversion.postback")
+
+WRITER = "conversion_writer"
+_KNOWN = frozenset(
+    {
+        "nid",
+        "transaction_id",
+        "amount",
+        "event_id",
+        "adv_event_id",
+        "adv1",
+        "adv2",
+        "adv3",
+        "adv4",
+        "adv5",
+        "order_id",
+        "coupon_code",
+        "email",
+        "verification_token",
+        "oid",
+    }
+)
+#: Longest value kept per parameter (the column sizes); longer is a 400.
+_LIMITS = {"order_id": 255, "coupon_code": 255, "email": 255, "verification_token": 255}
+_DEFAULT_LIMIT = 4096
+_MAX_EXTRA = 50
+_JSON = "application/json"
+_MAX_BODY = 65536
+
+
+class BadParameter(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _json(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=_JSON)
+
+
+def _error(field: str, message: str, status: int = 400) -> Response:
+    return _json({"error": f"{field} {message}", "field": field}, status)
+
+
+async def _params(request: Request) -> dict[str, str]:
+    params: dict[str, str] = {}
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > _MAX_BODY:
+        raise BadParameter("body", f"is larger than {_MAX_BODY} bytes")
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == _JSON:
+            try:
+                body = orjson.loads(await request.body() or b"{}")
+            except orjson.JSONDecodeError as exc:
+                raise BadParameter("body", "is not valid JSON") from exc
+            if not isinstance(body, dict):
+                raise BadParameter("body", "must be a JSON object")
+            params.update({str(k): "" if v is None else str(v) for k, v in body.items()})
+        elif kind == "application/x-www-form-urlencoded":
+            text = (await request.body()).decode("utf-8", errors="replace")
+            params.update(parse_qsl(text, keep_blank_values=True))
+    params.update(request.query_params)
+    for name, value in params.items():
+        limit = _LIMITS.get(name, _DEFAULT_LIMIT)
+        if len(value) > limit:
+            raise BadParameter(name, f"is longer than {limit} characters")
+        if "\x00" in value:
+            raise BadParameter(name, "must not contain NUL characters")
+    return params
+
+
+def _int(params: dict[str, str], name: str) -> int | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadParameter(name, "must be a non-negative integer")
+    return int(raw)
+
+
+def _amount(params: dict[str, str]) -> Decimal | None:
+    raw = params.get("amount", "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise BadParameter("amount", "must be a number") from exc
+    if not value.is_finite() or value < 0:
+        raise BadParameter("amount", "must be a non-negative number")
+    if value >= Decimal("1e14"):
+        raise BadParameter("amount", "is too large")
+    return value
+
+
+def draft_from(params: dict[str, str]) -> ConversionDraft:
+    """The conversion draft an advertiser postback's parameters describe."""
+    nid = _int(params, "nid")
+    extras = {k: v for k, v in params.items() if k not in _KNOWN}
+    if len(extras) > _MAX_EXTRA:
+        raise BadParameter("query", f"has more than {_MAX_EXTRA} unknown parameters")
+    alias = params.get("adv_event_id", "").strip()
+    return ConversionDraft(
+        source="postback",
+        network_id=1 if nid is None else nid,
+        transaction_id=params.get("transaction_id", "").strip().lower(),
+        offer_id=_int(params, "oid"),
+        event_id=_int(params, "event_id"),
+        event_alias=alias or None,
+        sale_amount=_amount(params),
+        order_id=params.get("order_id", ""),
+        coupon_code=params.get("coupon_code", ""),
+        email=params.get("email", ""),
+        adv1=params.get("adv1", ""),
+        adv2=params.get("adv2", ""),
+        adv3=params.get("adv3", ""),
+        adv4=params.get("adv4", ""),
+        adv5=params.get("adv5", ""),
+        verification_token=params.get("verification_token", ""),
+        attributes=extras or None,
+        strict=False,
+    )
+
+
+def _writer(request: Request) -> ConversionWriter | None:
+    """The writer of the app serving the request (``scope["app"].state.ct``), else the
+    process's running writer (the tracking host calls us with a bare ASGI scope)."""
+    app = request.scope.get("app")
+    state = getattr(getattr(app, "state", None), "ct", None)
+    components: dict[str, Any] = getattr(state, "components", {}) if state is not None else {}
+    writer = components.get(WRITER)
+    if isinstance(writer, ConversionWriter):
+        return writer
+    return running_writer()
+
 
 async def advertiser_postback(request: Request) -> Response:
-    return PlainTextResponse("Not Found", status_code=404)
+    query = request.query_params
+    if request.method == "GET" and "nid" not in query and "transaction_id" not in query:
+        return PlainTextResponse("Not Found", status_code=404)
+    try:
+        params = await _params(request)
+        if "nid" not in params and "transaction_id" not in params:
+            return PlainTextResponse("Not Found", status_code=404)
+        if not params.get("transaction_id", "").strip():
+            raise BadParameter("transaction_id", "is required")
+        draft = draft_from(params)
+    except BadParameter as exc:
+        return _error(exc.field, exc.message)
+    writer = _writer(request)
+    if writer is None:
+        return _json({"error": "conversion writer is not running"}, 503)
+    try:
+        recorded = await writer.submit(draft)
+    except WriterStopped:
+        return _json({"error": "conversion writer is not running"}, 503)
+    except ClicktrailError as exc:
+        return _error(exc.field or "query", exc.message, exc.status_code)
+    conversion = recorded.conversion
+    return _json(
+        {
+            "conversion_id": conversion.conversion_id,
+            "transaction_id": conversion.transaction_id or draft.transaction_id,
+            "status": conversion.status,
+            "error_code": conversion.error_code,
+            "error_message": conversion.error_message,
+        }
+    )

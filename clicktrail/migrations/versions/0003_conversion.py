@@ -4,7 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-21
 
-Owned by the conversions (issue 4) work; empty until it adds its schema.
+Owned by the conversions (issue 4) work. Nothing to add yet: the ``conversion`` table of
+0001 (unique idempotency_key, indexes on created_at, (transaction_id, event_id),
+(affiliate, created_at), (offer, created_at), (offer, order_id)) serves every query.
 """
 
 from __future__ import annotations

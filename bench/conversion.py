@@ -1,0 +1,433 @@
+"""Advertiser postbacks per second, with click lookup, on SQLite and PostgreSQL.
+
+For each database: migrate a fresh one, seed an offer and N clicks, start ``clicktrail
+serve`` on a free loopback port, and load ``GET /?nid=1&transaction_id=…&amount=…`` with
+``wrk`` (every request converts a different click: lookup, rules, pricing, insert, click
+update, rollup, outbox, commit). Each database is measured twice in the same run: with the
+group-commit writer (batches up to 1000) and with batches of 1 (one commit per postback),
+and the ratio is reported. Afterwards the database must hold at least as many conversions
+as wrk counted 2xx answers (an acknowledged postback is committed).
+
+Needs ``wrk`` (``apt-get install -y wrk``). PostgreSQL: CLICKTRAIL_BENCH_POSTGRES_URL
+(default postgresql+asyncpg://postgres@127.0.0.1:5432/postgres; skipped if unreachable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import make_url
+
+from clicktrail.db import Database
+from clicktrail.migrations import upgrade
+from clicktrail.models import Advertiser, Affiliate, Click, Conversion, Offer, OfferPayoutRevenue
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Advertiser postbacks"
+CLICKS = 60_000
+DURATION = 8
+CONNECTIONS = 64
+PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+LUA = """
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("base", threads * %(stride)d)
+  threads = threads + 1
+end
+function init(args)
+  base = tonumber(base)
+end
+function request()
+  local tid = string.format("%%032x", base + counter)
+  counter = counter + 1
+  return wrk.format("GET", "/?nid=1&transaction_id=" .. tid .. "&amount=19.90&adv1=bench")
+end
+"""
+
+
+@dataclass
+class Result:
+    database: str
+    batch: int
+    requests: int
+    non_2xx: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    stored: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _seed(url: str, clicks: int) -> None:
+    db = Database(url, sqlite_synchronous="NORMAL")
+    now = datetime.now(UTC)
+    try:
+        async with db.write() as session:
+            adv = Advertiser(name="Bench", time_created=now, time_saved=now)
+            session.add(adv)
+            await session.flush()
+            offer = Offer(
+                name="Bench offer",
+                network_advertiser_id=adv.network_advertiser_id,
+                destination_url="https://example.com/?t={transaction_id}",
+                time_created=now,
+                time_saved=now,
+            )
+            offer.payout_revenue = [
+                OfferPayoutRevenue(event_id=0, payout_amount=5, revenue_amount=8, is_default=True)
+            ]
+            aff = Affiliate(name="Bench partner", time_created=now, time_saved=now)
+            session.add_all([offer, aff])
+            await session.flush()
+            offer_id, aff_id = offer.network_offer_id, aff.network_affiliate_id
+        chunk = 5000
+        for start in range(0, clicks, chunk):
+            rows = [
+                {
+                    "transaction_id": f"{i:032x}",
+                    "created_at": now,
+                    "network_offer_id": offer_id,
+                    "network_affiliate_id": aff_id,
+                    "network_advertiser_id": 1,
+                    "sub1": f"s{i}",
+                    "country_code": "US",
+                }
+                for i in range(start, min(start + chunk, clicks))
+            ]
+            async with db.write() as session:
+                await session.execute(insert(Click), rows)
+    finally:
+        await db.dispose()
+
+
+async def _count(url: str) -> int:
+    db = Database(url)
+    try:
+        async with db.read() as session:
+            return int(await session.scalar(select(func.count()).select_from(Conversion)) or 0)
+    finally:
+        await db.dispose()
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited during startup")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not become ready")
+
+
+def _parse_wrk(text: str) -> tuple[int, int, float, float, float]:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    requests = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
+    non = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = re.search(r"Socket errors: .*timeout (\d+)", text)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
+    p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
+    failed = (int(non.group(1)) if non else 0) + (int(errors.group(1)) if errors else 0)
+    return requests, failed, rps, p50, p99
+
+
+def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
+    asyncio.run(_seed(url, CLICKS))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CLICKTRAIL_DATABASE_URL": url,
+        "CLICKTRAIL_WORKER_ENABLED": "false",
+        "CLICKTRAIL_LOG_LEVEL": "WARNING",
+        "CLICKTRAIL_AUTO_MIGRATE": "false",
+        "CLICKTRAIL_CONVERSION_BATCH_MAX": str(batch),
+        "CLICKTRAIL_SQLITE_SYNCHRONOUS": "FULL",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "clicktrail"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=workdir,
+    )
+    try:
+        _wait_ready(port, server)
+        script = workdir / "postback.lua"
+        script.write_text(LUA % {"stride": CLICKS // 2})
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{DURATION}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=DURATION + 60,
+        ).stdout
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    (workdir / "wrk.txt").write_text(out)
+    print(out, flush=True)
+    requests, failed, rps, p50, p99 = _parse_wrk(out)
+    stored = asyncio.run(_count(url))
+    if requests >= CLICKS // 2:
+        print(f"warning: {requests} requests may exceed the seeded clicks per thread")
+    return Result(name, batch, requests, failed, rps, p50, p99, stored)
+
+
+async def _component(url: str, *, stub: bool, batches: int = 12, size: int = 500) -> float:
+    """In-process ``record_many`` (bulk) throughput over fresh clicks, batches of ``size``.
+
+    ``stub`` replaces the rollup and outbox calls with no-ops, to show what the conversion
+    path itself costs and what those two per-conversion calls add.
+    """
+    from clicktrail.conversion import service
+    from clicktrail.conversion.draft import ConversionDraft
+    from clicktrail.postback import outbox
+    from clicktrail.report import rollup
+
+    async def _nothing(*_args: object, **_kwargs: object) -> int:
+        return 0
+
+    saved = (rollup.apply_conversions, outbox.enqueue_for_conversion)
+    if stub:
+        rollup.apply_conversions = _nothing  # type: ignore[assignment]
+        outbox.enqueue_for_conversion = _nothing
+    await _seed(url, batches * size)
+    db = Database(url, sqlite_synchronous="FULL")
+    try:
+        started = time.perf_counter()
+        for b in range(batches):
+            drafts = [
+                ConversionDraft(
+                    source="postback",
+                    transaction_id=f"{i:032x}",
+                    sale_amount=Decimal("19.90"),
+                    verification_token="",
+                    strict=False,
+                )
+                for i in range(b * size, (b + 1) * size)
+            ]
+            async with db.write() as session:
+                await service.record_many(session, drafts, bulk=True)
+        return batches * size / (time.perf_counter() - started)
+    finally:
+        rollup.apply_conversions, outbox.enqueue_for_conversion = saved
+        await db.dispose()
+
+
+def _components() -> list[tuple[str, bool, float]]:
+    found: list[tuple[str, bool, float]] = []
+    for stub in (False, True):
+        with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
+            url = f"sqlite+aiosqlite:///{tmp}/component.db"
+            upgrade(url)
+            found.append(("SQLite", stub, asyncio.run(_component(url, stub=stub))))
+        pg = _pg_url()
+        if pg is not None:
+            try:
+                found.append(("PostgreSQL", stub, asyncio.run(_component(pg[0], stub=stub))))
+            finally:
+                _pg_drop(pg)
+    return found
+
+
+def _sqlite(batch: int) -> Result:
+    with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        upgrade(url)
+        return _run_one("SQLite (WAL, synchronous=FULL)", url, batch, Path(tmp))
+
+
+async def _pg_admin(base: str, sql: str) -> None:
+    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _pg_url() -> tuple[str, str, str] | None:
+    """(url, admin url, name) of a fresh migrated database, or None if unreachable."""
+    base = os.environ.get("CLICKTRAIL_BENCH_POSTGRES_URL", PG_DEFAULT)
+    name = f"ct_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        asyncio.run(_pg_admin(base, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"PostgreSQL skipped: {exc}")
+        return None
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    return url, base, name
+
+
+def _pg_drop(pg: tuple[str, str, str]) -> None:
+    asyncio.run(_pg_admin(pg[1], f'DROP DATABASE IF EXISTS "{pg[2]}" WITH (FORCE)'))
+
+
+def _postgres(batch: int) -> Result | None:
+    pg = _pg_url()
+    if pg is None:
+        return None
+    try:
+        with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
+            return _run_one("PostgreSQL", pg[0], batch, Path(tmp))
+    finally:
+        _pg_drop(pg)
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def _write_doc(
+    results: list[Result], components: list[tuple[str, bool, float]], command: str
+) -> None:
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}` ({datetime.now(UTC):%Y-%m-%d}). Machine: {_machine()}; "
+        f"load average before/after the run {LOAD[0]:.1f}/{os.getloadavg()[0]:.1f} (a "
+        "shared box: other work running at the same time lowers every figure); "
+        f"wrk (2 threads, {CONNECTIONS} connections, {DURATION} s) on the same box as the "
+        "server (one uvicorn worker) and the database.",
+        "",
+        "Each request converts a different seeded click: click lookup, rules, pricing, "
+        "insert, `click.has_conversion`, rollup and outbox, then the commit before the answer. "
+        "`batch 1` is one commit per postback (the writer with `CLICKTRAIL_CONVERSION_BATCH_MAX"
+        "=1`); `group commit` is the default writer. `stored` is the number of conversions in "
+        "the database afterwards (it must be at least the 2xx answers); `failed` counts non-2xx "
+        "answers and wrk timeouts (2 s).",
+        "",
+        "| database | writer | postbacks/s | p50 ms | p99 ms | requests | failed | stored |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        writer = "batch 1" if r.batch == 1 else f"group commit (≤{r.batch})"
+        lines.append(
+            f"| {r.database} | {writer} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.requests:,} | {r.non_2xx} | {r.stored:,} |"
+        )
+    by_db: dict[str, dict[int, Result]] = {}
+    for r in results:
+        by_db.setdefault(r.database, {})[r.batch] = r
+    lines.append("")
+    for name, runs in by_db.items():
+        if 1 in runs and len(runs) > 1:
+            group = max(runs.values(), key=lambda r: r.batch)
+            lines.append(
+                f"- {name}: group commit / one commit per postback = "
+                f"{group.rps / runs[1].rps:.1f}x."
+            )
+    lines += [
+        "",
+        "Where the time goes (same run, in-process `service.record_many(..., bulk=True)`, "
+        "batches of 500 fresh clicks, no HTTP): with the real `report.rollup."
+        "apply_conversions` and `postback.outbox.enqueue_for_conversion`, and with both "
+        "replaced by no-ops.",
+        "",
+        "| database | rollup + outbox | conversions/s |",
+        "|---|---|---|",
+    ]
+    for name, stub, rate in components:
+        lines.append(f"| {name} | {'no-ops' if stub else 'real'} | {rate:,.0f} |")
+    lines += [
+        "",
+        "What stands in the way of the 5,000/s goal: the per-conversion work of the rollup "
+        "(an admission query per conversion) and of the outbox (a pixel query per "
+        "conversion) costs more than everything else on the path; with both as no-ops the "
+        "conversion path itself is an order of magnitude faster (table above). The fix "
+        "belongs to those seams: a batch `outbox.enqueue_for_conversions(session, "
+        "conversions)` (the service already calls it when it exists) and one admission "
+        "lookup per batch in `rollup.apply_conversions`. Figures on a shared, loaded box "
+        "are low across the board; compare the ratios of one run.",
+        "",
+    ]
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
+    start = text.find(SECTION)
+    if start >= 0:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
+    DOC.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines))
+
+
+LOAD = [0.0]
+
+
+def main() -> None:
+    LOAD[0] = os.getloadavg()[0]
+    if shutil.which("wrk") is None:
+        print("the conversion benchmark needs wrk: apt-get install -y wrk")
+        raise SystemExit(2)
+    results: list[Result] = []
+    for batch in (1, 1000):
+        results.append(_sqlite(batch))
+        print(results[-1], flush=True)
+    for batch in (1, 1000):
+        pg = _postgres(batch)
+        if pg is not None:
+            results.append(pg)
+            print(pg, flush=True)
+    for r in results:
+        if r.stored < r.requests - r.non_2xx:
+            print(f"DURABILITY FAILURE: {r}")
+            raise SystemExit(1)
+    components = _components()
+    for item in components:
+        print(item, flush=True)
+    _write_doc(results, components, "make bench BENCH=conversion")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

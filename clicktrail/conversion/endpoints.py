@@ -1,0 +1,93 @@
+"""Everflow-compatible conversion endpoints (Network and Affiliate APIs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.conversion import manual, report, repository, service
+from clicktrail.conversion.schemas import (
+    ConversionReportIn,
+    ManualConversionsIn,
+    StatusUpdateIn,
+    TransactionConversionsIn,
+)
+from clicktrail.conversion.wire import conversion_out
+from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, WriteSession
+from clicktrail.errors import NotFound
+from clicktrail.kit.ids import is_hex_id
+from clicktrail.kit.paging import PageParams, paging
+from clicktrail.models import Conversion
+
+router = APIRouter(tags=["conversions"])
+
+
+@router.post("/v1/networks/conversions/reporting")
+async def create_conversions(
+    body: ManualConversionsIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, bool]:
+    """Create 1 to 50 conversions for an offer and affiliate, without transaction ids."""
+    await manual.create_without_clicks(session, body)
+    return {"result": True}
+
+
+@router.post("/v1/networks/conversions/reporting/transaction_ids")
+async def create_conversions_for_clicks(
+    body: TransactionConversionsIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, bool]:
+    """Create one conversion per given click (each must belong to the offer)."""
+    await manual.create_for_clicks(session, body)
+    return {"result": True}
+
+
+@router.patch("/v1/networks/reporting/conversions")
+async def update_conversion_status(
+    body: StatusUpdateIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, bool]:
+    """Approve or reject conversions."""
+    await service.change_status(
+        session, [c.lower() for c in body.conversion_ids], body.conversion_status
+    )
+    return {"result": True}
+
+
+@router.post("/v1/networks/reporting/conversions")
+async def network_conversion_report(
+    body: ConversionReportIn, page: PageParams, session: ReadSession, _: NetworkCaller
+) -> dict[str, Any]:
+    """Raw conversions, newest first, filtered; paged with ?page=&page_size=."""
+    result = await report.run(session, body, page)
+    return {
+        "conversions": [conversion_out(c, result) for c in result.rows],
+        "paging": paging(page, result.total).model_dump(),
+    }
+
+
+@router.get("/v1/networks/reporting/conversions/{conversion_id}")
+async def network_conversion(
+    conversion_id: str, session: ReadSession, _: NetworkCaller
+) -> dict[str, Any]:
+    conversion = await _get(session, conversion_id)
+    return conversion_out(conversion, await report.related(session, [conversion]))
+
+
+@router.post("/v1/affiliates/reporting/conversions")
+async def affiliate_conversion_report(
+    body: ConversionReportIn, page: PageParams, session: ReadSession, caller: AffiliateCaller
+) -> dict[str, Any]:
+    """The affiliate's own conversions, without revenue or the advertiser's data."""
+    result = await report.run(session, body, page, affiliate_id=caller.affiliate_id)
+    return {
+        "conversions": [conversion_out(c, result, affiliate=True) for c in result.rows],
+        "paging": paging(page, result.total).model_dump(),
+    }
+
+
+async def _get(session: AsyncSession, conversion_id: str) -> Conversion:
+    key = conversion_id.lower()
+    found = await repository.get(session, key) if is_hex_id(key) else None
+    if found is None:
+        raise NotFound(f"conversion {conversion_id} not found", field="conversion_id")
+    return found

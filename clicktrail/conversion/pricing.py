@@ -1,0 +1,58 @@
+"""Payout and revenue of one conversion from its offer's payout_revenue entry.
+
+Everflow's types: payout ``cpa`` (fixed), ``cps`` (% of the sale amount), ``cpa_cps`` (both),
+``prv`` (% of the conversion's revenue), ``cpc``/``cpm`` (paid per click/impression, so 0
+here); revenue ``rpa``, ``rps``, ``rpa_rps``, ``rpc``/``rpm`` likewise. ``*_sku`` variants
+price like their base type. Overrides replace the computed amount; PRV takes its percentage
+of the final (possibly overridden) revenue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from clicktrail.kit.money import ZERO, percent_of, quantize
+from clicktrail.models import OfferPayoutRevenue
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    payout_type: str
+    payout: Decimal
+    revenue_type: str
+    revenue: Decimal
+
+
+def _base(kind: str) -> str:
+    return kind.removesuffix("_sku")
+
+
+def revenue_of(entry: OfferPayoutRevenue, sale: Decimal) -> Decimal:
+    kind = _base(entry.revenue_type)
+    fixed = entry.revenue_amount if kind in ("rpa", "rpa_rps") else ZERO
+    share = percent_of(sale, entry.revenue_percentage) if kind in ("rps", "rpa_rps") else ZERO
+    return quantize(fixed + share)
+
+
+def payout_of(entry: OfferPayoutRevenue, sale: Decimal, revenue: Decimal) -> Decimal:
+    kind = _base(entry.payout_type)
+    if kind == "prv":
+        return percent_of(revenue, entry.payout_percentage)
+    fixed = entry.payout_amount if kind in ("cpa", "cpa_cps") else ZERO
+    share = percent_of(sale, entry.payout_percentage) if kind in ("cps", "cpa_cps") else ZERO
+    return quantize(fixed + share)
+
+
+def price(
+    entry: OfferPayoutRevenue,
+    sale: Decimal,
+    *,
+    revenue_override: Decimal | None = None,
+    payout_override: Decimal | None = None,
+) -> Price:
+    revenue = revenue_of(entry, sale) if revenue_override is None else quantize(revenue_override)
+    payout = (
+        payout_of(entry, sale, revenue) if payout_override is None else quantize(payout_override)
+    )
+    return Price(entry.payout_type, payout, entry.revenue_type, revenue)

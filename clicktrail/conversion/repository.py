@@ -1,0 +1,200 @@
+"""Every query of the conversion domain."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.conversion.reasons import ACCEPTED_CODES
+from clicktrail.models import (
+    Advertiser,
+    Affiliate,
+    Click,
+    Conversion,
+    Offer,
+    OfferPayoutRevenue,
+)
+
+
+async def clicks_by_id(
+    session: AsyncSession, transaction_ids: Collection[str], *, lock: bool = True
+) -> dict[str, Click]:
+    """The clicks with these ids. ``lock`` takes row locks on PostgreSQL (in id order, so
+    concurrent writers cannot deadlock), serialising conversions of the same click."""
+    if not transaction_ids:
+        return {}
+    stmt = (
+        select(Click)
+        .where(Click.transaction_id.in_(sorted(transaction_ids)))
+        .order_by(Click.transaction_id)
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    rows = await session.scalars(stmt)
+    return {click.transaction_id: click for click in rows}
+
+
+async def offers_by_id(session: AsyncSession, offer_ids: Collection[int]) -> dict[int, Offer]:
+    """Offers with their payout/revenue entries (loaded eagerly by the relationship)."""
+    if not offer_ids:
+        return {}
+    rows = await session.scalars(select(Offer).where(Offer.network_offer_id.in_(offer_ids)))
+    return {offer.network_offer_id: offer for offer in rows}
+
+
+async def existing_affiliate_ids(session: AsyncSession, affiliate_ids: Collection[int]) -> set[int]:
+    if not affiliate_ids:
+        return set()
+    rows = await session.scalars(
+        select(Affiliate.network_affiliate_id).where(
+            Affiliate.network_affiliate_id.in_(affiliate_ids)
+        )
+    )
+    return set(rows)
+
+
+async def advertiser_tokens(
+    session: AsyncSession, advertiser_ids: Collection[int]
+) -> dict[int, str]:
+    if not advertiser_ids:
+        return {}
+    rows = await session.execute(
+        select(Advertiser.network_advertiser_id, Advertiser.verification_token).where(
+            Advertiser.network_advertiser_id.in_(advertiser_ids)
+        )
+    )
+    return {row[0]: row[1] for row in rows.all()}
+
+
+async def accepted_click_events(
+    session: AsyncSession, transaction_ids: Collection[str]
+) -> set[tuple[str, int]]:
+    """(transaction_id, event_id) pairs that already have a conversion accepted when recorded."""
+    if not transaction_ids:
+        return set()
+    rows = await session.execute(
+        select(Conversion.transaction_id, Conversion.event_id).where(
+            Conversion.transaction_id.in_(transaction_ids),
+            Conversion.error_code.in_(ACCEPTED_CODES),
+        )
+    )
+    return {(tid, event_id) for tid, event_id in rows.all() if tid is not None}
+
+
+async def by_idempotency_keys(
+    session: AsyncSession, keys: Collection[str]
+) -> dict[str, Conversion]:
+    if not keys:
+        return {}
+    rows = await session.scalars(select(Conversion).where(Conversion.idempotency_key.in_(keys)))
+    return {c.idempotency_key: c for c in rows if c.idempotency_key is not None}
+
+
+async def add_all(session: AsyncSession, conversions: Sequence[Conversion]) -> None:
+    session.add_all(conversions)
+    await session.flush()
+
+
+async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert complete conversion rows with one executemany (the group-commit path)."""
+    await session.execute(insert(Conversion), list(rows))
+
+
+async def mark_clicks_converted(session: AsyncSession, transaction_ids: Collection[str]) -> None:
+    if not transaction_ids:
+        return
+    await session.execute(
+        update(Click)
+        .where(Click.transaction_id.in_(sorted(transaction_ids)), Click.has_conversion.is_(False))
+        .values(has_conversion=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def get(
+    session: AsyncSession, conversion_id: str, *, lock: bool = False
+) -> Conversion | None:
+    if lock:
+        stmt = select(Conversion).where(Conversion.conversion_id == conversion_id)
+        return (await session.scalars(stmt.with_for_update())).first()
+    return await session.get(Conversion, conversion_id)
+
+
+async def get_many(
+    session: AsyncSession, conversion_ids: Collection[str], *, lock: bool = False
+) -> list[Conversion]:
+    if not conversion_ids:
+        return []
+    stmt = (
+        select(Conversion)
+        .where(Conversion.conversion_id.in_(sorted(conversion_ids)))
+        .order_by(Conversion.conversion_id)
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return list(await session.scalars(stmt))
+
+
+@dataclass(slots=True)
+class Names:
+    offers: dict[int, str] = field(default_factory=dict)
+    affiliates: dict[int, str] = field(default_factory=dict)
+    advertisers: dict[int, str] = field(default_factory=dict)
+
+
+async def names(session: AsyncSession, rows: Sequence[Conversion]) -> Names:
+    result = Names()
+    offer_ids = {r.network_offer_id for r in rows}
+    affiliate_ids = {r.network_affiliate_id for r in rows}
+    advertiser_ids = {r.network_advertiser_id for r in rows}
+    if offer_ids:
+        found = await session.execute(
+            select(Offer.network_offer_id, Offer.name).where(Offer.network_offer_id.in_(offer_ids))
+        )
+        result.offers = {row[0]: row[1] for row in found.all()}
+    if affiliate_ids:
+        found = await session.execute(
+            select(Affiliate.network_affiliate_id, Affiliate.name).where(
+                Affiliate.network_affiliate_id.in_(affiliate_ids)
+            )
+        )
+        result.affiliates = {row[0]: row[1] for row in found.all()}
+    if advertiser_ids:
+        found = await session.execute(
+            select(Advertiser.network_advertiser_id, Advertiser.name).where(
+                Advertiser.network_advertiser_id.in_(advertiser_ids)
+            )
+        )
+        result.advertisers = {row[0]: row[1] for row in found.all()}
+    return result
+
+
+async def event_names(session: AsyncSession, entry_ids: Collection[int]) -> dict[int, str]:
+    ids = {i for i in entry_ids if i}
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(
+            OfferPayoutRevenue.network_offer_payout_revenue_id, OfferPayoutRevenue.entry_name
+        ).where(OfferPayoutRevenue.network_offer_payout_revenue_id.in_(ids))
+    )
+    return {row[0]: row[1] for row in found.all()}
+
+
+async def report(
+    session: AsyncSession, where: Sequence[ColumnElement[bool]], offset: int, limit: int
+) -> tuple[list[Conversion], int]:
+    """One page of conversions, newest first, and how many match in all."""
+    total = await session.scalar(select(func.count()).select_from(Conversion).where(*where))
+    rows = await session.scalars(
+        select(Conversion)
+        .where(*where)
+        .order_by(Conversion.created_at.desc(), Conversion.conversion_id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), int(total or 0)

@@ -1,0 +1,385 @@
+"""The conversion service: every path that records a conversion goes through here.
+
+Public API (other domains call these; each takes the caller's session and never commits):
+
+* ``record_conversion(session, draft) -> Conversion`` records one conversion.
+* ``record(session, draft) -> Recorded``: the same, also saying whether it was a replay
+  (an idempotency key that already had a conversion: the stored one comes back).
+* ``record_many(session, drafts) -> list[Recorded]``: a batch in one transaction (the
+  advertiser-postback group-commit writer); same rules, a few queries per batch.
+* ``change_status(session, conversion_ids, status)``: approve or reject.
+
+In the caller's transaction each new conversion is inserted together with its rollup
+(``report.rollup.apply_conversion``) and its outbound postback deliveries
+(``postback.outbox.enqueue_for_conversion``), and its click gets ``has_conversion``. So a
+committed conversion always has its reports and postbacks, and a failed one has neither.
+
+Refusals are stored, never dropped: see ``reasons.py`` for the codes and statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.conversion import repository, rows
+from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.reasons import Reason
+from clicktrail.errors import NotFound, ValidationFailed
+from clicktrail.kit.ids import is_hex_id
+from clicktrail.kit.timeutil import utcnow
+from clicktrail.models import Click, Conversion, Offer, OfferPayoutRevenue
+from clicktrail.postback import outbox
+from clicktrail.report import rollup
+
+__all__ = [
+    "ConversionDraft",
+    "Recorded",
+    "change_status",
+    "record",
+    "record_conversion",
+    "record_many",
+]
+
+
+@dataclass(slots=True)
+class Recorded:
+    conversion: Conversion
+    #: True when an idempotency key matched: ``conversion`` is the one stored before.
+    replayed: bool = False
+
+
+async def record_conversion(session: AsyncSession, draft: ConversionDraft) -> Conversion:
+    """Record one conversion in the caller's transaction and return it.
+
+    Resolves the click (``draft.transaction_id``) or the offer and affiliate, applies the
+    offer's rules (inactive offer, verification token, event, click-to-conversion window,
+    duplicates), prices it from the offer's payout_revenue entry for the event, and inserts
+    it with its rollup and postback deliveries. A refusal comes back as a stored conversion
+    with status ``rejected``/``invalid`` and ``error_code``; only unknown references in a
+    strict draft raise (``NotFound`` / ``ValidationFailed`` naming the field), before
+    anything is written. A replayed idempotency key returns the stored conversion.
+    """
+    return (await record(session, draft)).conversion
+
+
+async def record(session: AsyncSession, draft: ConversionDraft) -> Recorded:
+    """``record_conversion`` that also says whether the idempotency key was replayed."""
+    return (await record_many(session, [draft]))[0]
+
+
+@dataclass(slots=True)
+class _Context:
+    clicks: dict[str, Click]
+    offers: dict[int, Offer]
+    affiliates: set[int]
+    tokens: dict[int, str]
+    accepted: set[tuple[str, int]]
+    by_key: dict[str, Conversion]
+
+
+def _check_amounts(draft: ConversionDraft) -> None:
+    for name in ("sale_amount", "revenue", "payout"):
+        value: Decimal | None = getattr(draft, name)
+        if value is not None and (not value.is_finite() or value < 0):
+            raise ValidationFailed(f"{name} must be a non-negative number", field=name)
+    if draft.created_at is not None and draft.created_at.tzinfo is None:
+        raise ValueError("ConversionDraft.created_at must be timezone-aware")
+
+
+def _order_key(offer: Offer, order_id: str) -> str:
+    return f"order:{offer.network_offer_id}:{order_id}"
+
+
+async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Context:
+    tids = {d.transaction_id for d in drafts if d.transaction_id and is_hex_id(d.transaction_id)}
+    clicks = await repository.clicks_by_id(session, tids)
+    offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
+    offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
+    offers = await repository.offers_by_id(session, offer_ids)
+    affiliate_ids = {
+        d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
+    }
+    affiliates = await repository.existing_affiliate_ids(session, affiliate_ids)
+    tokens: dict[int, str] = {}
+    if any(d.verification_token is not None for d in drafts):
+        tokens = await repository.advertiser_tokens(
+            session, {o.network_advertiser_id for o in offers.values()}
+        )
+    accepted = await repository.accepted_click_events(session, set(clicks))
+    keys = {d.idempotency_key for d in drafts if d.idempotency_key}
+    keys |= {
+        _order_key(offers[d.offer_id], d.order_id)
+        for d in drafts
+        if d.order_id and d.offer_id in offers and offers[d.offer_id].is_order_id_deduplicated
+    }
+    keys |= {
+        _order_key(offers[c.network_offer_id], d.order_id)
+        for d in drafts
+        if d.order_id
+        and d.transaction_id
+        and (c := clicks.get(d.transaction_id)) is not None
+        and c.network_offer_id in offers
+        and offers[c.network_offer_id].is_order_id_deduplicated
+    }
+    by_key = await repository.by_idempotency_keys(session, keys)
+    return _Context(clicks, offers, affiliates, tokens, accepted, by_key)
+
+
+def _entry(offer: Offer, draft: ConversionDraft) -> OfferPayoutRevenue | None:
+    entries = offer.payout_revenue
+    if draft.event_id is not None:
+        return next((e for e in entries if e.event_id == draft.event_id), None)
+    if draft.event_alias:
+        return next((e for e in entries if e.event_alias == draft.event_alias), None)
+    return offer.default_entry() or next((e for e in entries if e.event_id == 0), None)
+
+
+class _Refusal(Exception):
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+
+
+def _refuse(draft: ConversionDraft, reason: Reason, error: Exception) -> None:
+    """A strict draft raises ``error``; a lenient one stores the refusal."""
+    if draft.strict:
+        raise error
+    raise _Refusal(reason)
+
+
+def _resolve_click(draft: ConversionDraft, ctx: _Context) -> Click | None:
+    tid = draft.transaction_id
+    if tid is None:
+        return None
+    if not is_hex_id(tid):
+        _refuse(
+            draft,
+            Reason.INVALID_TRANSACTION_ID,
+            ValidationFailed("transaction_id is not a transaction id", field="transaction_id"),
+        )
+    click = ctx.clicks.get(tid)
+    if click is None or click.network_offer_id is None or click.network_affiliate_id is None:
+        _refuse(
+            draft,
+            Reason.INVALID_CLICK,
+            NotFound(f"click {tid} not found", field="transaction_id"),
+        )
+    return click
+
+
+def _resolve_offer(draft: ConversionDraft, click: Click | None, ctx: _Context) -> Offer:
+    if click is not None:
+        if draft.offer_id is not None and draft.offer_id != click.network_offer_id:
+            _refuse(
+                draft,
+                Reason.OFFER_NOT_MATCHING,
+                ValidationFailed("offer_id does not match the click's offer", field="offer_id"),
+            )
+        offer_id = click.network_offer_id
+    else:
+        offer_id = draft.offer_id
+        if offer_id is None:
+            _refuse(
+                draft,
+                Reason.INVALID_OFFER,
+                ValidationFailed("offer_id or transaction_id is required", field="offer_id"),
+            )
+    offer = ctx.offers.get(offer_id) if offer_id is not None else None
+    if offer is None:
+        _refuse(draft, Reason.INVALID_OFFER, NotFound("offer not found", field="offer_id"))
+    assert offer is not None
+    return offer
+
+
+@dataclass(slots=True)
+class _Batch:
+    ctx: _Context
+    now: datetime
+    bulk: bool
+    new: list[Conversion] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    converted: set[str] = field(default_factory=set)
+
+
+def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
+    ctx = batch.ctx
+    if draft.idempotency_key and draft.idempotency_key in ctx.by_key:
+        return Recorded(ctx.by_key[draft.idempotency_key], replayed=True)
+    created_at = draft.created_at or batch.now
+    click: Click | None = None
+    offer: Offer | None = None
+    entry: OfferPayoutRevenue | None = None
+    reason = Reason.NONE
+    try:
+        if draft.network_id != 1:
+            _refuse(draft, Reason.INVALID_NETWORK, ValidationFailed("unknown network", field="nid"))
+        click = _resolve_click(draft, ctx)
+        offer = _resolve_offer(draft, click, ctx)
+        if click is None:
+            affiliate_id = draft.affiliate_id
+            if affiliate_id is None or affiliate_id not in ctx.affiliates:
+                _refuse(
+                    draft,
+                    Reason.INVALID_CLICK,
+                    NotFound("affiliate not found", field="affiliate_id"),
+                )
+        entry = _entry(offer, draft)
+        if entry is None:
+            field = "event_id" if draft.event_id is not None or not draft.event_alias else "alias"
+            _refuse(
+                draft,
+                Reason.UNMATCHING_EVENT,
+                NotFound("the offer has no such event", field=field),
+            )
+    except _Refusal as refusal:
+        reason = refusal.reason
+
+    key = draft.idempotency_key
+    if key is None and offer is not None and offer.is_order_id_deduplicated and draft.order_id:
+        key = _order_key(offer, draft.order_id)
+    if key is not None and key in ctx.by_key:
+        return Recorded(ctx.by_key[key], replayed=True)
+
+    click_at = draft.click_at or (click.created_at if click is not None else None)
+    if reason is Reason.NONE and offer is not None and entry is not None:
+        reason = _rules(draft, offer, entry, click, click_at, created_at, ctx)
+
+    values = rows.values(draft, reason, click, offer, entry, click_at, created_at, batch.now)
+    values["idempotency_key"] = key
+    batch.rows.append(values)
+    conversion = rows.transient(values) if batch.bulk else Conversion(**values)
+    if key is not None:
+        ctx.by_key[key] = conversion
+    if click is not None and reason is Reason.NONE:
+        ctx.accepted.add((click.transaction_id, conversion.event_id))
+        batch.converted.add(click.transaction_id)
+    batch.new.append(conversion)
+    return Recorded(conversion)
+
+
+def _rules(
+    draft: ConversionDraft,
+    offer: Offer,
+    entry: OfferPayoutRevenue,
+    click: Click | None,
+    click_at: datetime | None,
+    created_at: datetime,
+    ctx: _Context,
+) -> Reason:
+    if offer.offer_status != "active":
+        return Reason.INACTIVE_OFFER
+    if draft.verification_token is not None:
+        expected = offer.verification_token or ctx.tokens.get(offer.network_advertiser_id, "")
+        if expected and draft.verification_token != expected:
+            return Reason.INVALID_VERIFICATION_TOKEN
+    if click_at is not None:
+        elapsed = (created_at - click_at).total_seconds()
+        low, high = offer.min_click_to_conversion_seconds, offer.max_click_to_conversion_seconds
+        if low and elapsed < low:
+            return Reason.BELOW_LOOKBACK_WINDOW
+        if high and elapsed > high:
+            return Reason.ABOVE_LOOKBACK_WINDOW
+    if (
+        click is not None
+        and not offer.is_allow_duplicate_conversion
+        and (click.transaction_id, entry.event_id) in ctx.accepted
+    ):
+        return Reason.DUPLICATE
+    return Reason.NONE
+
+
+async def record_many(
+    session: AsyncSession,
+    drafts: Sequence[ConversionDraft],
+    *,
+    bulk: bool = False,
+    _retry: bool = True,
+) -> list[Recorded]:
+    """Record a batch of conversions in the caller's transaction, in order.
+
+    Later drafts see earlier ones (a duplicate or a replayed key within the batch is
+    handled as if they had come one by one). A strict draft that raises aborts the batch
+    before anything is written.
+
+    ``bulk`` (the group-commit writer) inserts the rows with one Core executemany instead
+    of through the session's unit of work; the returned conversions are then transient
+    (readable, not attached to the session).
+    """
+    for draft in drafts:
+        _check_amounts(draft)
+    ctx = await _load(session, drafts)
+    batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
+    results = [_build(draft, batch) for draft in drafts]
+    if batch.new:
+        try:
+            async with session.begin_nested():
+                if bulk:
+                    await repository.insert_rows(session, batch.rows)
+                else:
+                    await repository.add_all(session, batch.new)
+        except IntegrityError:
+            # A concurrent transaction committed one of these idempotency keys first (the
+            # unique index waited for it): decide again, now seeing its conversion.
+            if not _retry:
+                raise
+            return await record_many(session, drafts, bulk=bulk, _retry=False)
+        await repository.mark_clicks_converted(session, batch.converted)
+        await rollup.apply_conversions(session, batch.new, +1)
+        await _enqueue_postbacks(session, batch.new)
+    return results
+
+
+async def _enqueue_postbacks(session: AsyncSession, conversions: list[Conversion]) -> None:
+    """The outbox entries of new conversions: one call per batch when the outbox offers
+    ``enqueue_for_conversions(session, conversions)``, else one call per conversion."""
+    many = getattr(outbox, "enqueue_for_conversions", None)
+    if many is not None:
+        await many(session, conversions)
+        return
+    for conversion in conversions:
+        await outbox.enqueue_for_conversion(session, conversion)
+
+
+async def change_status(
+    session: AsyncSession, conversion_ids: Sequence[str], status: str
+) -> list[Conversion]:
+    """Set ``status`` (approved or rejected) on these conversions; unknown ids raise NotFound.
+
+    Rejecting records Everflow's "Manually Rejected" (error code 9); approving clears a
+    previous manual rejection. Each change is applied to the rollups (-1 then +1) and
+    reported to the postback outbox in the caller's transaction. Unchanged rows are left
+    alone.
+    """
+    if status not in ("approved", "rejected"):
+        raise ValidationFailed("status must be approved or rejected", field="status")
+    rows = await repository.get_many(session, set(conversion_ids), lock=True)
+    found = {row.conversion_id for row in rows}
+    missing = [cid for cid in conversion_ids if cid not in found]
+    if missing:
+        raise NotFound(f"conversion {missing[0]} not found", field="conversion_id")
+    now = utcnow()
+    changed: list[Conversion] = []
+    for conversion in rows:
+        if conversion.status == status:
+            continue
+        old_status = conversion.status
+        await rollup.apply_conversion(session, conversion, -1)
+        conversion.status = status
+        conversion.updated_at = now
+        if status == "rejected" and conversion.error_code == 0:
+            conversion.error_code = int(Reason.MANUALLY_REJECTED)
+            conversion.error_message = Reason.MANUALLY_REJECTED.message
+        elif status == "approved" and conversion.error_code == Reason.MANUALLY_REJECTED:
+            conversion.error_code = 0
+            conversion.error_message = ""
+        await session.flush()
+        await rollup.apply_conversion(session, conversion, +1)
+        await outbox.on_status_change(session, conversion, old_status)
+        changed.append(conversion)
+    return changed

@@ -1,0 +1,125 @@
+"""Group commit for advertiser postbacks: one transaction per batch, every request waits
+for the commit that holds its conversion before it is answered.
+
+One INSERT and COMMIT per postback caps throughput at the database's commit rate (an fsync
+each on SQLite, a round trip and WAL flush each on PostgreSQL). The writer instead takes
+whatever drafts are waiting, records them with ``service.record_many`` in one transaction
+and resolves each request's future after COMMIT. There is no timer: while one batch
+commits, the next one fills, so batches grow with load and a lone request is written at
+once. A batch that fails is retried one draft per transaction so that one bad draft
+fails alone. Nothing is acknowledged before it is committed, so a crash loses only
+unanswered requests, which the advertiser retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.service import Recorded, record_many
+from clicktrail.db import Database
+from clicktrail.state import AppState
+
+log = structlog.get_logger("clicktrail.conversion.writer")
+
+_Item = tuple[ConversionDraft, "asyncio.Future[Recorded]"]
+
+
+#: The writer most recently started in this process (the tracking host's way to reach it).
+_running: ConversionWriter | None = None
+
+
+def running_writer() -> ConversionWriter | None:
+    return _running
+
+
+class WriterStopped(RuntimeError):
+    """The writer is not running (the process is starting or shutting down)."""
+
+
+class ConversionWriter:
+    """A background service (``state.components["conversion_writer"]``)."""
+
+    name = "conversion_writer"
+
+    def __init__(self, db: Database, *, max_batch: int = 1000) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._accepting = False
+
+    async def start(self) -> None:
+        global _running
+        self._accepting = True
+        self._task = asyncio.create_task(self._run(), name=self.name)
+        _running = self
+
+    async def stop(self) -> None:
+        """Stop accepting, write everything already queued, then end the loop."""
+        global _running
+        self._accepting = False
+        if _running is self:
+            _running = None
+        if self._task is None:
+            return
+        await self._queue.join()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def submit(self, draft: ConversionDraft) -> Recorded:
+        """Queue ``draft`` and return once the transaction holding it has committed."""
+        if not self._accepting or self._task is None or self._task.done():
+            raise WriterStopped("conversion writer is not running")
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((draft, future))
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._write(batch)
+            except Exception:  # pragma: no cover - _write settles every future itself
+                log.exception("conversion_batch_crashed", size=len(batch))
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _write(self, batch: list[_Item]) -> None:
+        live = [(draft, future) for draft, future in batch if not future.cancelled()]
+        if not live:
+            return
+        try:
+            async with self.db.write() as session:
+                results = await record_many(session, [draft for draft, _ in live], bulk=True)
+        except Exception as exc:
+            if len(live) == 1:
+                _settle_error(live[0][1], exc)
+                return
+            log.warning("conversion_batch_retried_singly", size=len(live), error=repr(exc))
+            for item in live:
+                await self._write([item])
+            return
+        for (_, future), result in zip(live, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
+def _settle_error(future: asyncio.Future[Recorded], exc: Exception) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+def install(state: AppState) -> ConversionWriter:
+    """Create the process's writer and expose it as ``state.components["conversion_writer"]``."""
+    writer = ConversionWriter(state.db, max_batch=state.settings.conversion_batch_max)
+    state.components[ConversionWriter.name] = writer
+    return writer
