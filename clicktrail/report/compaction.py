@@ -1,0 +1,143 @@
+"""Day-grain compaction: derive each finished UTC day's day rows from its hour rows.
+
+The click hot path writes only the hour grain of the current day (the cheapest upserts).
+Once a UTC day is over by ``MARGIN``, compaction replaces that day's day rows with the sum
+of its hour rows and moves the ``day_complete_before`` mark past it, in one transaction.
+Reports use day rows only before the mark and hour rows after it, so a day is never
+skipped nor counted twice.
+
+Writers that touch a day which is already over (late conversions, status changes, clicks
+recorded with an old timestamp) add to both grains themselves; the recomputation adds the
+hour sums onto day rows (``+ excluded``) after deleting them, so a concurrent late write is
+kept whichever commits first (ADR 0042).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models.rollup import (
+    COARSE,
+    COARSE_SOURCE,
+    CUBES,
+    DAY_COMPLETE_BEFORE,
+    GRAINS,
+    METRICS,
+    VALUE_DIMS,
+    primary_key,
+    table_name,
+)
+
+DAY = GRAINS["day"]
+#: A day is compacted once it has been over for this long (seconds).
+MARGIN = 3600
+
+
+async def day_complete_before(session: AsyncSession) -> int:
+    """Unix seconds before which every UTC day has its day-grain rows (0: none yet)."""
+    result = await session.execute(
+        text("SELECT value FROM rollup_state WHERE name = :n"), {"n": DAY_COMPLETE_BEFORE}
+    )
+    value = result.scalar()
+    return int(value) if value is not None else 0
+
+
+async def _set_mark(session: AsyncSession, value: int) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO rollup_state (name, value) VALUES (:n, :v) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+        ),
+        {"n": DAY_COMPLETE_BEFORE, "v": value},
+    )
+
+
+async def _first_hour(session: AsyncSession) -> int | None:
+    result = await session.execute(text("SELECT MIN(bucket) FROM rollup_entity_hour"))
+    value = result.scalar()
+    return int(value) if value is not None else None
+
+
+async def compact_day(session: AsyncSession, day: int) -> None:
+    """Recompute every cube's day rows of the UTC day starting at ``day``."""
+    dims = ", ".join(f"'{d}'" for d in VALUE_DIMS)
+    for cube, keys in CUBES.items():
+        day_table = table_name(cube, "day")
+        hour_table = table_name(cube, "hour")
+        scope = f"dim IN ({dims}) AND " if cube == "value" else ""
+        await session.execute(
+            text(f"DELETE FROM {day_table} WHERE {scope}bucket = :day"), {"day": day}
+        )
+        key_list = ", ".join(keys)
+        sums = ", ".join(f"SUM({m})" for m in METRICS)
+        updates = ", ".join(f"{m} = {day_table}.{m} + excluded.{m}" for m in METRICS)
+        await session.execute(
+            text(
+                f"INSERT INTO {day_table} (bucket, {key_list}, {', '.join(METRICS)}) "
+                f"SELECT :day, {key_list}, {sums} FROM {hour_table} "
+                f"WHERE {scope}bucket >= :day AND bucket < :end GROUP BY {key_list} "
+                f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {updates}"
+            ),
+            {"day": day, "end": day + DAY},
+        )
+
+
+async def compact_coarse(session: AsyncSession, day: int) -> None:
+    """Rebuild the coarse cubes' hour and day rows of one UTC day from their source cube's
+    hour rows."""
+    sums = ", ".join(f"SUM({m})" for m in METRICS)
+    metric_list = ", ".join(METRICS)
+    window = {"day": day, "end": day + DAY}
+    dims = ", ".join(f"'{d}'" for d in VALUE_DIMS)
+    for cube, keys in COARSE.items():
+        key_list = ", ".join(keys)
+        conflict = ", ".join(primary_key(cube))
+        for grain in ("hour", "day"):
+            table = table_name(cube, grain)
+            updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
+            bucket = "bucket" if grain == "hour" else ":day"
+            group = f"bucket, {key_list}" if grain == "hour" else key_list
+            scope = f"dim IN ({dims}) AND " if "dim" in keys else ""
+            await session.execute(
+                text(f"DELETE FROM {table} WHERE {scope}bucket >= :day AND bucket < :end"),
+                window,
+            )
+            await session.execute(
+                text(
+                    f"INSERT INTO {table} (bucket, {key_list}, {metric_list}) "
+                    f"SELECT {bucket}, {key_list}, {sums} "
+                    f"FROM {table_name(COARSE_SOURCE[cube], 'hour')} "
+                    f"WHERE {scope}bucket >= :day AND bucket < :end GROUP BY {group} "
+                    f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+                ),
+                window,
+            )
+
+
+async def compact(session: AsyncSession, *, now: float | None = None, max_days: int = 31) -> int:
+    """Compact the finished days after the mark (at most ``max_days``); returns how many.
+
+    On PostgreSQL an advisory transaction lock keeps two processes from compacting at
+    once; SQLite has a single writer anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(7407)"))
+    now = time.time() if now is None else now
+    limit = int(now - MARGIN) // DAY * DAY  # every day starting before this is over
+    stored = await day_complete_before(session)
+    mark = stored
+    if mark == 0:
+        first = await _first_hour(session)
+        mark = limit if first is None else min(first // DAY * DAY, limit)
+    done = 0
+    while mark < limit and done < max_days:
+        await compact_day(session, mark)
+        await compact_coarse(session, mark)
+        mark += DAY
+        done += 1
+    if mark != stored:
+        await _set_mark(session, mark)
+    return done

@@ -1,0 +1,216 @@
+"""The aggregated report: plan the request, sum the rollups, label and shape the rows.
+
+Reports read rollups only, never raw clicks (ADR 0040). The value cube keeps no rows for
+empty values; an empty sub1 row is the entity cube's total minus every sub1 value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models.rollup import COARSE, COARSE_SOURCE, OTHER
+from clicktrail.report import metrics, plan, repository, timeplan
+from clicktrail.report.columns import country_name
+from clicktrail.report.schemas import ReportIn
+
+#: Everflow caps the table at 10,000 rows and then says ``incomplete_results: true``.
+MAX_ROWS = 10_000
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class _Term:
+    """One signed sum feeding the result: a cube read whose rows land on output keys."""
+
+    cube: str
+    keys: list[str]
+    filters: dict[str, Collection[Any]]
+    dim: str | None
+    sign: int
+    value: str | None  # fixed value for the value column (the empty-value terms)
+
+
+@dataclass
+class Report:
+    plan: plan.Plan
+    buckets: list[timeplan.Bucket]
+    rows: list[tuple[Key, list[int]]]  # ((bucket index, *keys[, value]), sums)
+    total: list[int]
+    incomplete: bool
+    labels: dict[str, dict[int, str]]
+
+
+def _terms(p: plan.Plan) -> list[_Term]:
+    if p.cube != "value":
+        return [_Term(p.cube, p.keys, dict(p.filters), None, 1, None)]
+    wanted = p.value_filter
+    terms: list[_Term] = []
+    non_empty = None if wanted is None else {v for v in wanted if v != ""}
+    value_keys = [*p.keys, "value"] if p.group_value else list(p.keys)
+    if non_empty is None or non_empty:
+        filters: dict[str, Collection[Any]] = dict(p.filters)
+        if non_empty:
+            filters["value"] = {OTHER if v == "(other)" else v for v in non_empty}
+        terms.append(_Term("value", value_keys, filters, p.value_dim, 1, None))
+    if wanted is None or "" in wanted:
+        # Empty values have no rows: entity total minus every value.
+        terms.append(_Term("entity", list(p.keys), dict(p.filters), None, 1, ""))
+        terms.append(_Term("value", list(p.keys), dict(p.filters), p.value_dim, -1, ""))
+    return terms
+
+
+def _hour_segments(start: int, end: int, zone: Any) -> list[tuple[int, int, int]]:
+    """[lo, hi) ranges of constant UTC offset (seconds) between start and end."""
+    out: list[tuple[int, int, int]] = []
+    for moment in range(start, end, timeplan.HOUR):
+        offset = datetime.fromtimestamp(moment, zone).utcoffset()
+        off = int(offset.total_seconds()) if offset is not None else 0
+        if out and out[-1][2] == off and out[-1][1] == moment:
+            out[-1] = (out[-1][0], moment + timeplan.HOUR, off)
+        else:
+            out.append((moment, moment + timeplan.HOUR, off))
+    return out
+
+
+def _labelled(pieces: list[timeplan.Piece]) -> list[tuple[int, int, int]]:
+    """Merge adjacent pieces that land on the same bucket."""
+    out: list[tuple[int, int, int]] = []
+    for pc in sorted(pieces, key=lambda x: x.start):
+        if out and out[-1][1] == pc.start and out[-1][2] == pc.index:
+            out[-1] = (out[-1][0], pc.end, pc.index)
+        else:
+            out.append((pc.start, pc.end, pc.index))
+    return out
+
+
+def _coarse(term: _Term) -> str | None:
+    """A coarse cube summed from the term's cube that covers its keys and filters, if any."""
+    need = set(term.keys) | set(term.filters) | ({"dim"} if term.dim else set())
+    for cube, keys in COARSE.items():
+        if COARSE_SOURCE[cube] == term.cube and need <= set(keys):
+            return cube
+    return None
+
+
+def _parts(p: plan.Plan, pieces: list[timeplan.Piece], mark: int) -> list[repository.Part]:
+    """One Part per term x grain x sign; pieces before the compaction mark read a coarse cube
+    when one covers the term."""
+    hours = _hour_segments(p.start, p.end, p.zone) if p.time_kind == "hour" else None
+    parts: list[repository.Part] = []
+    for term in _terms(p):
+        coarse = _coarse(term)
+        if p.group_value:
+            value: str | None = "column" if term.value is None else term.value
+        else:
+            value = None
+        for grain in ("day", "hour"):
+            for sign in (1, -1):
+                chosen = [pc for pc in pieces if pc.grain == grain and pc.sign == sign]
+                groups = [(term.cube, chosen)]
+                if coarse is not None:
+                    groups = [
+                        (coarse, [pc for pc in chosen if pc.end <= mark]),
+                        (term.cube, [pc for pc in chosen if pc.end > mark]),
+                    ]
+                for cube, group in groups:
+                    if not group:
+                        continue
+                    parts.append(
+                        repository.Part(
+                            cube=cube,
+                            grain=grain,
+                            sign=sign * term.sign,
+                            keys=term.keys,
+                            filters=term.filters,
+                            dim=term.dim,
+                            value=value,
+                            labels=_labelled(group),
+                            hour_of_day=hours,
+                        )
+                    )
+    return parts
+
+
+async def run(
+    session: AsyncSession,
+    body: ReportIn,
+    *,
+    affiliate_id: int | None = None,
+    limit: int | None = MAX_ROWS,
+) -> Report:
+    """Answer ``body``; ``affiliate_id`` restricts it to one affiliate (affiliate realm);
+    ``limit`` caps the rows (None: every row, for exports)."""
+    tz_id, currency = await repository.network_settings(session)
+    p = plan.build(
+        body, affiliate_id=affiliate_id, network_timezone_id=tz_id, network_currency=currency
+    )
+    if p.time_kind == "hour":
+        buckets = [timeplan.Bucket("", "", p.start, p.end)]
+    else:
+        buckets = timeplan.buckets(p.start, p.end, p.zone, p.time_kind)
+    mark = await repository.day_complete_before(session)
+    # Hours of day need hour rows throughout (no day pieces).
+    pieces = list(timeplan.pieces(buckets, 0 if p.time_kind == "hour" else mark))
+    raw, total, count = await repository.report_rows(
+        session, _parts(p, pieces, mark), keys=p.keys, with_value=p.group_value, limit=limit
+    )
+    width = len(p.keys) + (1 if p.group_value else 0)
+    rows: list[tuple[Key, list[int]]] = []
+    for r in raw:
+        rows.append(((int(r[width]), *r[:width]), list(r[width + 1 :])))
+    labels: dict[str, dict[int, str]] = {}
+    for position, key_name in enumerate(p.keys, start=1):
+        if key_name in ("offer_id", "affiliate_id", "advertiser_id", "event_id"):
+            ids = {int(k[position]) for k, _ in rows}
+            labels[key_name] = await repository.names(session, key_name, ids)
+    incomplete = limit is not None and count > limit
+    return Report(p, buckets, rows, total, incomplete, labels)
+
+
+def _cell(report: Report, column_name: str, key_name: str | None, value: Any) -> dict[str, str]:
+    if key_name is None:  # time
+        raise AssertionError
+    if key_name in report.labels:
+        ident = int(value)
+        if key_name == "event_id" and ident == 0:
+            return {"column_type": column_name, "id": "0", "label": "Base Conversion"}
+        label = report.labels[key_name].get(ident, "")
+        return {"column_type": column_name, "id": str(ident), "label": label}
+    text = "(other)" if value == OTHER else str(value)
+    if column_name == "country":
+        return {"column_type": column_name, "id": text, "label": country_name(text)}
+    return {"column_type": column_name, "id": text, "label": text}
+
+
+def row_columns(report: Report, key: Key) -> list[dict[str, str]]:
+    """The ``columns`` of one table row, in the requested order."""
+    p = report.plan
+    out: list[dict[str, str]] = []
+    for column in p.columns:
+        if column.kind == "time" and p.time_kind == "hour":
+            hour = int(key[0])
+            out.append({"column_type": column.name, "id": str(hour), "label": f"{hour:02d}:00"})
+        elif column.kind == "time":
+            bucket = report.buckets[key[0]]
+            out.append({"column_type": column.name, "id": bucket.id, "label": bucket.label})
+        elif column.kind == "value":
+            out.append(_cell(report, column.name, "value", key[1 + len(p.keys)]))
+        else:
+            out.append(_cell(report, column.name, column.key, key[1 + p.keys.index(column.key)]))
+    return out
+
+
+def metric_shape(affiliate: bool) -> Callable[[list[int]], dict[str, Any]]:
+    return metrics.affiliate if affiliate else metrics.network
+
+
+def table(report: Report, affiliate: bool) -> Iterator[dict[str, Any]]:
+    shape = metric_shape(affiliate)
+    for key, sums in report.rows:
+        yield {"columns": row_columns(report, key), "reporting": shape(sums)}
