@@ -11,6 +11,11 @@ import sys
 
 #: Module names under bench/, in the order ``make bench`` runs them.
 BENCHES: list[str] = []
+BENCHES += ["click"]
+BENCHES += ["conversion"]
+BENCHES += ["referral"]
+BENCHES += ["report"]
+BENCHES += ["postback"]
 
 
 def main(argv: list[str]) -> int:

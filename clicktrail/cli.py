@@ -13,8 +13,12 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from clicktrail.click.cli import app as clicks_app
 from clicktrail.config import Settings, get_settings
 from clicktrail.db import Database
+from clicktrail.demo import demo as demo_command
+from clicktrail.postback import cli as postback_cli
+from clicktrail.referral import cli as referral_cli
 
 T = TypeVar("T")
 
@@ -25,6 +29,10 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Manage API keys (stored hashed; a raw key is shown once).")
 app.add_typer(keys_app, name="keys")
+app.add_typer(referral_cli.app, name="referral")
+app.add_typer(clicks_app, name="clicks")
+app.add_typer(postback_cli.app, name="worker")
+app.command("demo")(demo_command)
 
 
 def err(message: str) -> None:

@@ -41,11 +41,53 @@ class Settings(BaseSettings):
     geoip_city_path: str | None = Field(None, description="City .mmdb (GeoLite2 or DB-IP).")
     geoip_asn_path: str | None = Field(None, description="ASN .mmdb (GeoLite2 or DB-IP).")
     click_retention_days: int = Field(90, ge=1, description="Raw clicks kept this long.")
+    conversion_batch_max: int = Field(
+        1000, ge=1, le=10000, description="Most advertiser postbacks written per commit."
+    )
     # --- postbacks ----------------------------------------------------------------------
     worker_enabled: bool = Field(True, description="`serve` also runs a postback worker.")
     postback_allow_private: bool = Field(
         False, description="Allow postbacks to loopback, private and link-local addresses."
     )
+    postback_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="Time one postback request may take (per redirect hop)."
+    )
+    postback_max_attempts: int = Field(
+        10, ge=1, le=100, description="Attempts per delivery before it is marked failed."
+    )
+    postback_retry_base_seconds: float = Field(
+        30.0, gt=0, description="First retry delay; doubles per attempt (with jitter)."
+    )
+    postback_retry_cap_seconds: float = Field(
+        3600.0, gt=0, description="Longest delay between two attempts."
+    )
+    postback_disable_after_failures: int = Field(
+        10, ge=1, description="Consecutive failed attempts that disable a pixel."
+    )
+    postback_disable_window_hours: float = Field(
+        72.0, gt=0, description="The failures that disable a pixel must fall in this window."
+    )
+    postback_concurrency: int = Field(
+        256, ge=1, le=4096, description="Postback requests in flight per worker process."
+    )
+    postback_batch_size: int = Field(
+        500, ge=1, le=10000, description="Deliveries claimed (and results written) per batch."
+    )
+    postback_max_redirects: int = Field(
+        3, ge=0, le=10, description="Redirects followed per postback attempt."
+    )
+    postback_max_response_bytes: int = Field(
+        8192, ge=0, description="Bytes of a postback response body read (rest discarded)."
+    )
+    postback_poll_seconds: float = Field(
+        0.5, gt=0, description="How often an idle worker looks for due deliveries."
+    )
+    referral_hold_release_seconds: float = Field(
+        60.0, ge=0, description="How often held commissions are released (0: never)."
+    )
+    rollup_values_per_day: int = Field(2000, ge=0, description="sub1..city values kept a day.")
+    rollup_values_per_affiliate: int = Field(500, ge=0, description="Of which per affiliate.")
+    rollup_compact_seconds: float = Field(300.0, ge=0, description="Day compaction (0: off).")
 
     @property
     def is_sqlite(self) -> bool:

@@ -26,6 +26,8 @@ AFFONSO_PREFIXES: tuple[str, ...] = (
     "/v1/customers",
     "/v1/incentives",
     "/v1/exchange-rates",
+    "/v1/program/",
+    "/v1/affiliate-codes",
 )
 
 

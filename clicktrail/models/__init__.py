@@ -2,22 +2,43 @@
 
 from clicktrail.models.advertiser import Advertiser
 from clicktrail.models.affiliate import Affiliate
+from clicktrail.models.affiliate_code import AffiliateCode
+from clicktrail.models.affiliate_group import AffiliateGroup
 from clicktrail.models.api_key import ApiKey
 from clicktrail.models.base import Base
 from clicktrail.models.click import Click
+from clicktrail.models.commission import Commission
+from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
+from clicktrail.models.exchange_rate import ExchangeRate
+from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
+from clicktrail.models.pixel import Pixel
+from clicktrail.models.postback_attempt import PostbackAttempt
+from clicktrail.models.postback_delivery import PostbackDelivery
+from clicktrail.models.referral import Referral
+from clicktrail.models.rollup import TABLES as ROLLUP_TABLES  # noqa: F401  (registers them)
 
 __all__ = [
     "Advertiser",
     "Affiliate",
+    "AffiliateCode",
+    "AffiliateGroup",
     "ApiKey",
     "Base",
     "Click",
+    "Commission",
+    "CommissionRefund",
     "Conversion",
+    "ExchangeRate",
+    "Incentive",
     "Network",
     "Offer",
     "OfferPayoutRevenue",
+    "Pixel",
+    "PostbackAttempt",
+    "PostbackDelivery",
+    "Referral",
 ]

@@ -5,22 +5,207 @@ CONTRACT (owned by the postback work; the conversion service calls it):
 * ``enqueue_for_conversion(session, conversion)`` is called in the same transaction that
   inserts a conversion; it writes one delivery row per matching active pixel and returns
   how many. A committed conversion therefore always has its deliveries.
+* ``enqueue_for_conversions(session, conversions)`` does the same for a batch with one
+  pixel query and one insert (for batch writers such as the advertiser-postback writer).
 * ``on_status_change(session, conversion, old_status)`` is called when a conversion's status
   changes (e.g. approved -> rejected after its postback fired) so the deliveries record it.
 
-Until the postback work fills these in they do nothing.
+Only approved conversions fire postbacks: a pending one gets its deliveries when it is
+approved. The URL is rendered here, so the worker never reads the conversion again. The
+(pixel, conversion) pair is unique, so calling either function twice never doubles a
+postback.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.models import Conversion
+from clicktrail.kit.timeutil import utcnow
+from clicktrail.models import Conversion, Pixel
+from clicktrail.postback import macros, repository
+
+FIRES_ON = "approved"
+HTML_NOTE = "HTML pixel: rendered on the conversion page by the browser, not fired server-side"
 
 
-async def enqueue_for_conversion(session: AsyncSession, conversion: Conversion) -> int:
-    return 0
+async def _extra_values(
+    session: AsyncSession, conversion: Conversion, pixels: list[Pixel]
+) -> dict[str, str]:
+    """Macros that need a lookup, fetched only when some pixel uses them."""
+    templates = [p.postback_url if p.delivery_method == "postback" else p.html_code for p in pixels]
+    extra: dict[str, str] = {}
+    if any(macros.uses(t, "event_name") for t in templates):
+        entry = await repository.payout_revenue_by_id(
+            session, conversion.network_offer_payout_revenue_id
+        )
+        extra["event_name"] = entry.entry_name if entry is not None else ""
+    if any(macros.uses(t, "offer_name") for t in templates):
+        offer = await repository.offer_by_id(session, conversion.network_offer_id)
+        extra["offer_name"] = offer.name if offer is not None else ""
+    return extra
 
 
-async def on_status_change(session: AsyncSession, conversion: Conversion, old_status: str) -> None:
-    return None
+def _row(pixel: Pixel, conversion: Conversion, payload: str, now: datetime) -> dict[str, Any]:
+    html = pixel.delivery_method != "postback"
+    return {
+        "network_id": conversion.network_id,
+        "network_pixel_id": pixel.network_pixel_id,
+        "conversion_id": conversion.conversion_id,
+        "transaction_id": conversion.transaction_id or "",
+        "network_offer_id": conversion.network_offer_id,
+        "network_affiliate_id": conversion.network_affiliate_id,
+        "network_offer_payout_revenue_id": conversion.network_offer_payout_revenue_id,
+        "event_id": conversion.event_id,
+        "delivery_method": pixel.delivery_method,
+        "pixel_level": pixel.pixel_level,
+        "pixel_type": pixel.pixel_type,
+        "payload": payload,
+        "state": "skipped" if html else "pending",
+        "attempts": 0,
+        "failed_attempts": 0,
+        "next_attempt_at": now + timedelta(milliseconds=0 if html else pixel.delay_ms),
+        "last_attempt_at": None,
+        "delivered_at": None,
+        "last_status_code": None,
+        "debug_information": HTML_NOTE if html else "",
+        "conversion_status": conversion.status,
+        "conversion_status_note": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def fires(pixel: Pixel, conversion: Conversion) -> bool:
+    """Does ``pixel`` fire for ``conversion``? (level, then conversion/event type)"""
+    aff, offer = conversion.network_affiliate_id, conversion.network_offer_id
+    level = pixel.pixel_level
+    if level == "global":
+        matched = pixel.network_affiliate_id == aff
+    elif level == "specific":
+        matched = pixel.network_affiliate_id == aff and pixel.network_offer_id == offer
+    elif level == "global_offer":
+        matched = pixel.network_offer_id == offer
+    else:
+        matched = False
+    if not matched:
+        return False
+    if conversion.is_event:
+        return pixel.pixel_type == "event" and pixel.network_offer_payout_revenue_id in (
+            0,
+            conversion.network_offer_payout_revenue_id,
+        )
+    return pixel.pixel_type == "conversion"
+
+
+async def enqueue_for_conversions(
+    session: AsyncSession,
+    conversions: Sequence[Conversion],
+    *,
+    now: datetime | None = None,
+    existing: bool = False,
+) -> int:
+    """Write the deliveries of new conversions for their matching pixels, with one pixel
+    query and one insert for the whole batch; returns how many.
+
+    A new conversion has no deliveries yet, so only ``existing=True`` (a conversion approved
+    later) looks for the ones it already has before adding the missing ones.
+    """
+    approved = [c for c in conversions if c.status == FIRES_ON]
+    if not approved:
+        return 0
+    pixels = await repository.candidate_pixels(
+        session,
+        (c.network_affiliate_id for c in approved),
+        (c.network_offer_id for c in approved),
+    )
+    if not pixels:
+        return 0
+    moment = now or utcnow()
+    rows: list[dict[str, Any]] = []
+    for conversion in approved:
+        matching = [p for p in pixels if fires(p, conversion)]
+        if matching and existing:
+            done = await repository.delivered_pixel_ids(session, conversion.conversion_id)
+            matching = [p for p in matching if p.network_pixel_id not in done]
+        if not matching:
+            continue
+        extra = await _extra_values(session, conversion, matching)
+        values = macros.macro_values(conversion, extra)
+        for pixel in matching:
+            template = (
+                pixel.postback_url if pixel.delivery_method == "postback" else pixel.html_code
+            )
+            rows.append(_row(pixel, conversion, macros.render(template, values), moment))
+    await repository.add_deliveries(session, rows)
+    return len(rows)
+
+
+async def enqueue_for_conversion(
+    session: AsyncSession,
+    conversion: Conversion,
+    *,
+    now: datetime | None = None,
+    existing: bool = False,
+) -> int:
+    """Write the deliveries of one conversion for its matching pixels; returns how many."""
+    return await enqueue_for_conversions(session, [conversion], now=now, existing=existing)
+
+
+async def on_status_change(
+    session: AsyncSession,
+    conversion: Conversion,
+    old_status: str,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record a status change on the conversion's deliveries.
+
+    Approved now: its postbacks are enqueued (once). No longer approved: a delivery not yet
+    sent is canceled; one already sent keeps its result and notes the change.
+    """
+    new_status = conversion.status
+    if new_status == old_status:
+        return
+    moment = now or utcnow()
+    stamp = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    for delivery in await repository.deliveries_of_conversion(session, conversion.conversion_id):
+        delivery.conversion_status = new_status
+        delivery.updated_at = moment
+        change = f"conversion {old_status} -> {new_status} at {stamp}"
+        if new_status == FIRES_ON:
+            if delivery.state == "canceled":
+                delivery.state = "pending"
+                delivery.next_attempt_at = moment
+                delivery.conversion_status_note = f"{change}; postback queued again"
+            else:
+                delivery.conversion_status_note = change
+        elif delivery.state in ("pending", "paused"):
+            delivery.state = "canceled"
+            delivery.conversion_status_note = f"{change}, before delivery; postback not sent"
+        elif delivery.state == "succeeded":
+            delivery.conversion_status_note = f"{change}, after the postback was delivered"
+        else:
+            delivery.conversion_status_note = f"{change}, after {delivery.attempts} attempt(s)"
+    if new_status == FIRES_ON:
+        await enqueue_for_conversion(session, conversion, now=moment, existing=True)
+
+
+async def rerender_unsent(session: AsyncSession, pixel: Pixel) -> int:
+    """Render the pixel's unsent deliveries again (after its URL changed), so postbacks
+    paused or waiting for a retry go to the corrected URL."""
+    deliveries = list(await repository.unsent_deliveries(session, pixel.network_pixel_id))
+    conversions = await repository.conversions_by_ids(
+        session, (d.conversion_id for d in deliveries)
+    )
+    template = pixel.postback_url if pixel.delivery_method == "postback" else pixel.html_code
+    for delivery in deliveries:
+        conversion = conversions.get(delivery.conversion_id)
+        if conversion is None:
+            continue
+        extra = await _extra_values(session, conversion, [pixel])
+        delivery.payload = macros.render(template, macros.macro_values(conversion, extra))
+    return len(deliveries)

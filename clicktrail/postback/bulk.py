@@ -1,0 +1,253 @@
+"""Batch writes of delivery results, at the driver level (the worker's hot path).
+
+The repository for the worker's per-batch writes: one batch of results is one UPDATE of
+the deliveries and one insert of the attempt rows, issued straight to the driver inside the
+session's transaction, because SQLAlchemy's per-row parameter processing cost more than
+the HTTP request itself. PostgreSQL: ``UPDATE … FROM unnest(arrays)`` (one round trip) and
+``COPY`` for attempts. SQLite: ``executemany`` in C. Datetimes on SQLite are written in
+SQLAlchemy's own storage format so ORM reads and comparisons see the same values.
+
+A delivery canceled or paused while its request was in flight keeps that state unless the
+attempt settled it (succeeded, or failed for good).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.postback.repository import Claimed
+
+
+@dataclass(slots=True)
+class DeliveryResult:
+    id: int
+    state: str
+    attempts: int
+    failed_attempts: int
+    next_attempt_at: datetime
+    last_attempt_at: datetime
+    delivered_at: datetime | None
+    last_status_code: int | None
+    debug_information: str
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class AttemptRow:
+    delivery_id: int
+    attempt_no: int
+    attempted_at: datetime
+    url: str
+    status_code: int | None
+    duration_ms: int
+    error: str
+    response_excerpt: str
+
+
+ATTEMPT_COLUMNS = (
+    "delivery_id",
+    "attempt_no",
+    "attempted_at",
+    "url",
+    "status_code",
+    "duration_ms",
+    "error",
+    "response_excerpt",
+)
+
+_KEEP = "state IN ('canceled', 'paused') AND {new} = 'pending'"
+
+PG_UPDATE = f"""
+UPDATE postback_delivery AS d SET
+    state = CASE WHEN d.{_KEEP.format(new="u.state")} THEN d.state ELSE u.state END,
+    attempts = u.attempts,
+    failed_attempts = u.failed_attempts,
+    next_attempt_at = u.next_attempt_at,
+    last_attempt_at = u.last_attempt_at,
+    delivered_at = u.delivered_at,
+    last_status_code = u.last_status_code,
+    debug_information = u.debug_information,
+    updated_at = u.updated_at
+FROM unnest(
+    $1::bigint[], $2::text[], $3::int[], $4::int[], $5::timestamptz[],
+    $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[], $10::timestamptz[]
+) AS u(id, state, attempts, failed_attempts, next_attempt_at,
+       last_attempt_at, delivered_at, last_status_code, debug_information, updated_at)
+WHERE d.id = u.id
+"""
+
+SQLITE_UPDATE = f"""
+UPDATE postback_delivery SET
+    state = CASE WHEN {_KEEP.format(new=":state")} THEN state ELSE :state END,
+    attempts = :attempts,
+    failed_attempts = :failed_attempts,
+    next_attempt_at = :next_attempt_at,
+    last_attempt_at = :last_attempt_at,
+    delivered_at = :delivered_at,
+    last_status_code = :last_status_code,
+    debug_information = :debug_information,
+    updated_at = :updated_at
+WHERE id = :id
+"""
+
+SQLITE_INSERT_ATTEMPT = (
+    f"INSERT INTO postback_attempt ({', '.join(ATTEMPT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ATTEMPT_COLUMNS)})"
+)
+
+
+def sqlite_time(moment: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DATETIME storage format, in naive UTC."""
+    if moment is None:
+        return None
+    m = moment.astimezone(UTC)
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d} "
+        f"{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond:06d}"
+    )
+
+
+async def _driver(session: AsyncSession) -> Any:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+PG_CLAIM = """
+UPDATE postback_delivery SET next_attempt_at = $1
+WHERE id = ANY(ARRAY(
+    SELECT id FROM postback_delivery
+    WHERE state = 'pending' AND next_attempt_at <= $2
+    ORDER BY next_attempt_at
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+))
+RETURNING id, network_pixel_id, payload, attempts, failed_attempts
+"""
+
+SQLITE_CLAIM = """
+UPDATE postback_delivery SET next_attempt_at = ?
+WHERE id IN (
+    SELECT id FROM postback_delivery
+    WHERE state = 'pending' AND next_attempt_at <= ?
+    ORDER BY next_attempt_at
+    LIMIT ?
+)
+RETURNING id, network_pixel_id, payload, attempts, failed_attempts
+"""
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int, dialect: str
+) -> list[Claimed]:
+    """Lease up to ``limit`` due deliveries, oldest first: their ``next_attempt_at`` moves
+    to ``lease_until``, so no other claimer sees them until then (or until their result is
+    written). On PostgreSQL rows another worker is claiming are skipped, not waited for,
+    and the due rows are read in index order (never sorted: a sort would read the whole
+    backlog on every claim when statistics are stale, as after a burst)."""
+    driver = await _driver(session)
+    if dialect == "postgresql":
+        await driver.execute("SET LOCAL enable_sort = off")
+        rows = await driver.fetch(PG_CLAIM, lease_until, now, limit)
+    else:
+        cursor = await driver.execute(
+            SQLITE_CLAIM, (sqlite_time(lease_until), sqlite_time(now), limit)
+        )
+        rows = await cursor.fetchall()
+        await cursor.close()
+    return [Claimed(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def write_results(
+    session: AsyncSession,
+    results: Sequence[DeliveryResult],
+    attempts: Sequence[AttemptRow],
+    *,
+    dialect: str,
+) -> None:
+    """Apply a batch of results and insert its attempt rows, in the session's transaction."""
+    if not results:
+        return
+    driver = await _driver(session)
+    if dialect == "postgresql":
+        if not driver.is_in_transaction():
+            raise RuntimeError("bulk writes must run inside the session's transaction")
+        columns: list[list[Any]] = [[] for _ in range(10)]
+        for r in results:
+            for column, value in zip(
+                columns,
+                (
+                    r.id,
+                    r.state,
+                    r.attempts,
+                    r.failed_attempts,
+                    r.next_attempt_at,
+                    r.last_attempt_at,
+                    r.delivered_at,
+                    r.last_status_code,
+                    r.debug_information,
+                    r.updated_at,
+                ),
+                strict=True,
+            ):
+                column.append(value)
+        await driver.execute(PG_UPDATE, *columns)
+        await driver.copy_records_to_table(
+            "postback_attempt",
+            records=[
+                (
+                    a.delivery_id,
+                    a.attempt_no,
+                    a.attempted_at,
+                    a.url,
+                    a.status_code,
+                    a.duration_ms,
+                    a.error,
+                    a.response_excerpt,
+                )
+                for a in attempts
+            ],
+            columns=ATTEMPT_COLUMNS,
+        )
+        return
+    if not driver.in_transaction:
+        raise RuntimeError("bulk writes must run inside the session's transaction")
+    await driver.executemany(
+        SQLITE_UPDATE,
+        [
+            {
+                "id": r.id,
+                "state": r.state,
+                "attempts": r.attempts,
+                "failed_attempts": r.failed_attempts,
+                "next_attempt_at": sqlite_time(r.next_attempt_at),
+                "last_attempt_at": sqlite_time(r.last_attempt_at),
+                "delivered_at": sqlite_time(r.delivered_at),
+                "last_status_code": r.last_status_code,
+                "debug_information": r.debug_information,
+                "updated_at": sqlite_time(r.updated_at),
+            }
+            for r in results
+        ],
+    )
+    await driver.executemany(
+        SQLITE_INSERT_ATTEMPT,
+        [
+            (
+                a.delivery_id,
+                a.attempt_no,
+                sqlite_time(a.attempted_at),
+                a.url,
+                a.status_code,
+                a.duration_ms,
+                a.error,
+                a.response_excerpt,
+            )
+            for a in attempts
+        ],
+    )

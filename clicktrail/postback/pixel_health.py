@@ -1,0 +1,80 @@
+"""Pixel health: a pixel whose postbacks fail N times in a row within a window is disabled.
+
+Everflow's rule is 10 consecutive failures within 72 hours (both are settings). A success
+ends the streak; a failure after the window has passed starts a new one. Disabling sets
+the pixel ``inactive`` with ``disabled_reason`` and pauses its pending deliveries, which
+resume when the pixel is set active again, so nothing is lost while an affiliate's server
+is down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models import Pixel
+from clicktrail.postback import repository
+from clicktrail.postback.sender import AttemptResult
+
+log = structlog.get_logger("clicktrail.postback")
+
+
+def _why(result: AttemptResult) -> str:
+    if result.error:
+        return result.error
+    return f"HTTP {result.status_code}"
+
+
+class PixelHealth:
+    def __init__(self, *, threshold: int, window: timedelta) -> None:
+        self.threshold = threshold
+        self.window = window
+
+    def observe(self, pixel: Pixel, result: AttemptResult, now: datetime) -> bool:
+        """Count one outcome; True when it makes the pixel cross the threshold."""
+        if result.ok:
+            pixel.failure_streak = 0
+            pixel.failure_streak_started_at = None
+            return False
+        started = pixel.failure_streak_started_at
+        if started is None or pixel.failure_streak == 0 or now - started > self.window:
+            pixel.failure_streak = 0
+            pixel.failure_streak_started_at = now
+        pixel.failure_streak += 1
+        return pixel.pixel_status == "active" and pixel.failure_streak >= self.threshold
+
+    async def apply(
+        self,
+        session: AsyncSession,
+        outcomes: Sequence[tuple[int, AttemptResult]],
+        *,
+        now: datetime,
+        lock: bool,
+    ) -> None:
+        pixels = await repository.pixels_for_update(
+            session, (pixel_id for pixel_id, _ in outcomes), lock=lock
+        )
+        for pixel_id, result in outcomes:
+            pixel = pixels.get(pixel_id)
+            if pixel is None or not self.observe(pixel, result, now):
+                continue
+            hours = self.window.total_seconds() / 3600
+            pixel.pixel_status = "inactive"
+            pixel.disabled_at = now
+            pixel.disabled_reason = (
+                f"disabled after {pixel.failure_streak} consecutive failed postbacks within "
+                f"{hours:g} hours; last: {_why(result)}"
+            )
+            pixel.time_saved = now
+            paused = await repository.move_pixel_deliveries(
+                session, pixel_id, from_states=["pending"], to_state="paused", now=now
+            )
+            log.warning(
+                "pixel_disabled",
+                pixel_id=pixel_id,
+                reason=pixel.disabled_reason,
+                paused_deliveries=paused,
+            )

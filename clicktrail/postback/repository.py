@@ -1,0 +1,218 @@
+"""Every query of the postback domain: pixels, deliveries, attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models import (
+    Affiliate,
+    Conversion,
+    Offer,
+    OfferPayoutRevenue,
+    Pixel,
+    PostbackAttempt,
+    PostbackDelivery,
+)
+
+D = cast(Table, PostbackDelivery.__table__)
+A = cast(Table, PostbackAttempt.__table__)
+
+
+# --- pixels ---------------------------------------------------------------------------------
+
+
+async def add_pixel(session: AsyncSession, pixel: Pixel) -> Pixel:
+    session.add(pixel)
+    await session.flush()
+    return pixel
+
+
+async def pixel_by_id(session: AsyncSession, pixel_id: int) -> Pixel | None:
+    pixel = await session.get(Pixel, pixel_id)
+    return None if pixel is None or pixel.is_deleted else pixel
+
+
+async def list_pixels(session: AsyncSession, filters: Mapping[str, Any]) -> Sequence[Pixel]:
+    query = select(Pixel).where(Pixel.is_deleted.is_(False))
+    for name, value in filters.items():
+        query = query.where(getattr(Pixel, name) == value)
+    return (await session.scalars(query.order_by(Pixel.network_pixel_id))).all()
+
+
+async def candidate_pixels(
+    session: AsyncSession, affiliate_ids: Iterable[int], offer_ids: Iterable[int]
+) -> Sequence[Pixel]:
+    """Active pixels of any of these affiliates or offers (``outbox.fires`` picks)."""
+    affiliates, offers = sorted(set(affiliate_ids)), sorted(set(offer_ids))
+    query = (
+        select(Pixel)
+        .where(Pixel.pixel_status == "active", Pixel.is_deleted.is_(False))
+        .where(or_(Pixel.network_affiliate_id.in_(affiliates), Pixel.network_offer_id.in_(offers)))
+        .order_by(Pixel.network_pixel_id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def offer_by_id(session: AsyncSession, offer_id: int) -> Offer | None:
+    return await session.get(Offer, offer_id)
+
+
+async def affiliate_by_id(session: AsyncSession, affiliate_id: int) -> Affiliate | None:
+    return await session.get(Affiliate, affiliate_id)
+
+
+async def payout_revenue_by_id(session: AsyncSession, entry_id: int) -> OfferPayoutRevenue | None:
+    return await session.get(OfferPayoutRevenue, entry_id)
+
+
+async def offers_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Offer]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Offer).where(Offer.network_offer_id.in_(wanted)))
+    return {o.network_offer_id: o for o in rows}
+
+
+async def affiliates_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Affiliate]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    query = select(Affiliate).where(Affiliate.network_affiliate_id.in_(wanted))
+    return {a.network_affiliate_id: a for a in await session.scalars(query)}
+
+
+async def pixels_for_update(
+    session: AsyncSession, ids: Iterable[int], *, lock: bool
+) -> dict[int, Pixel]:
+    query = select(Pixel).where(Pixel.network_pixel_id.in_(sorted(set(ids))))
+    if lock:
+        query = query.with_for_update()
+    return {p.network_pixel_id: p for p in await session.scalars(query)}
+
+
+# --- deliveries -----------------------------------------------------------------------------
+
+
+async def delivered_pixel_ids(session: AsyncSession, conversion_id: str) -> set[int]:
+    query = select(D.c.network_pixel_id).where(D.c.conversion_id == conversion_id)
+    return set((await session.scalars(query)).all())
+
+
+async def add_deliveries(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(D), list(rows))
+
+
+async def deliveries_of_conversion(
+    session: AsyncSession, conversion_id: str
+) -> Sequence[PostbackDelivery]:
+    query = (
+        select(PostbackDelivery)
+        .where(PostbackDelivery.conversion_id == conversion_id)
+        .order_by(PostbackDelivery.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def move_pixel_deliveries(
+    session: AsyncSession,
+    pixel_id: int,
+    *,
+    from_states: Sequence[str],
+    to_state: str,
+    now: datetime,
+    note: str | None = None,
+) -> int:
+    """Move every delivery of a pixel in ``from_states`` to ``to_state``; returns how many."""
+    values: dict[str, Any] = {"state": to_state, "updated_at": now}
+    if to_state == "pending":
+        values["next_attempt_at"] = now
+    if note is not None:
+        values["debug_information"] = note
+    result = await session.execute(
+        update(D)
+        .where(D.c.network_pixel_id == pixel_id, D.c.state.in_(list(from_states)))
+        .values(**values)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    network_pixel_id: int
+    payload: str
+    attempts: int
+    failed_attempts: int
+
+
+# --- seed 002 report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """The rows a report asks for: a UTC window and OR-within / AND-across filters."""
+
+    start: datetime
+    end: datetime  # exclusive
+    offer_ids: frozenset[int] = frozenset()
+    affiliate_ids: frozenset[int] = frozenset()
+    statuses: frozenset[str] = frozenset()  # success | failure
+
+
+async def report_page(
+    session: AsyncSession,
+    scope: ReportScope,
+    *,
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+) -> list[Any]:
+    """One page of deliveries in (created_at, id) order, after the keyset ``after``."""
+    pixel = cast(Table, Pixel.__table__)
+    query = (
+        select(
+            D, pixel.c.pixel_status.label("pixel_status"), pixel.c.is_deleted.label("pixel_deleted")
+        )
+        .join(pixel, pixel.c.network_pixel_id == D.c.network_pixel_id)
+        .where(D.c.created_at >= scope.start, D.c.created_at < scope.end)
+    )
+    if scope.offer_ids:
+        query = query.where(D.c.network_offer_id.in_(sorted(scope.offer_ids)))
+    if scope.affiliate_ids:
+        query = query.where(D.c.network_affiliate_id.in_(sorted(scope.affiliate_ids)))
+    if scope.statuses and scope.statuses != {"success", "failure"}:
+        if "success" in scope.statuses:
+            query = query.where(D.c.state == "succeeded")
+        else:
+            query = query.where(D.c.state != "succeeded", D.c.failed_attempts > 0)
+    elif scope.statuses:
+        query = query.where(or_(D.c.state == "succeeded", D.c.failed_attempts > 0))
+    if after is not None:
+        moment, last_id = after
+        query = query.where(
+            or_(D.c.created_at > moment, and_(D.c.created_at == moment, D.c.id > last_id))
+        )
+    query = query.order_by(D.c.created_at, D.c.id).limit(limit)
+    return list((await session.execute(query)).all())
+
+
+async def unsent_deliveries(session: AsyncSession, pixel_id: int) -> Sequence[PostbackDelivery]:
+    query = select(PostbackDelivery).where(
+        PostbackDelivery.network_pixel_id == pixel_id,
+        PostbackDelivery.state.in_(["pending", "paused"]),
+    )
+    return (await session.scalars(query)).all()
+
+
+async def conversions_by_ids(session: AsyncSession, ids: Iterable[str]) -> dict[str, Conversion]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(Conversion).where(Conversion.conversion_id.in_(wanted))
+    return {c.conversion_id: c for c in await session.scalars(query)}

@@ -1,0 +1,235 @@
+"""The postback delivery worker: claim due deliveries, fire them, record every attempt.
+
+Several *lanes* run in one process, each looping claim -> send -> record on its own batch,
+so one lane's database write overlaps the others' HTTP traffic; every lane shares one
+aiohttp session and one concurrency limit. Claims lease rows by moving ``next_attempt_at``
+forward (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers can run; on
+SQLite ``BEGIN IMMEDIATE`` makes the claim itself exclusive). A worker that dies mid-batch
+loses nothing: its rows come due again when the lease ends (at-least-once delivery).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+import structlog
+
+from clicktrail.config import Settings
+from clicktrail.db import Database
+from clicktrail.kit.timeutil import utcnow
+from clicktrail.ops.metrics import POSTBACK_ATTEMPTS
+from clicktrail.postback import bulk
+from clicktrail.postback.backoff import RetryPolicy, equal_jitter
+from clicktrail.postback.pixel_health import PixelHealth
+from clicktrail.postback.repository import Claimed
+from clicktrail.postback.sender import AttemptResult, PostbackSender, SenderLimits
+from clicktrail.state import AppState, Service
+
+log = structlog.get_logger("clicktrail.postback")
+
+Clock = Callable[[], datetime]
+SUCCESS = POSTBACK_ATTEMPTS.labels("success")
+FAILURE = POSTBACK_ATTEMPTS.labels("failure")
+BLOCKED = POSTBACK_ATTEMPTS.labels("blocked")
+
+
+class DeliveryWorker:
+    """A background service (``name``/``start``/``stop``) and a test/bench handle
+    (``run_once``/``drain``)."""
+
+    name = "postback-worker"
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        clock: Clock = utcnow,
+        policy: RetryPolicy | None = None,
+        sender: PostbackSender | None = None,
+        lanes: int = 3,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.policy = policy or RetryPolicy(
+            max_attempts=settings.postback_max_attempts,
+            base_seconds=settings.postback_retry_base_seconds,
+            cap_seconds=settings.postback_retry_cap_seconds,
+            jitter=equal_jitter(),
+        )
+        self.sender = sender or PostbackSender(
+            SenderLimits(
+                timeout_seconds=settings.postback_timeout_seconds,
+                max_redirects=settings.postback_max_redirects,
+                max_response_bytes=settings.postback_max_response_bytes,
+                concurrency=settings.postback_concurrency,
+                allow_private=settings.postback_allow_private,
+            )
+        )
+        self.health = PixelHealth(
+            threshold=settings.postback_disable_after_failures,
+            window=timedelta(hours=settings.postback_disable_window_hours),
+        )
+        self.batch_size = settings.postback_batch_size
+        self.lanes = max(1, lanes)
+        # Long enough for a whole batch even if every request takes its full time on every
+        # hop; a worker that dies lets its rows come due again after this.
+        rounds = math.ceil(self.batch_size / settings.postback_concurrency) + 1
+        per_attempt = settings.postback_timeout_seconds * (settings.postback_max_redirects + 1)
+        self.lease = timedelta(seconds=rounds * per_attempt + 60)
+        #: Requests in flight per lane; all lanes together use the concurrency setting.
+        self.pumps = max(1, settings.postback_concurrency // self.lanes)
+        self._stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # --- service -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._stopping.clear()
+        await self.sender.start()
+        self._tasks = [
+            asyncio.create_task(self._lane(), name=f"postback-lane-{i}") for i in range(self.lanes)
+        ]
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._tasks:
+            _done, pending = await asyncio.wait(self._tasks, timeout=self.lease.total_seconds())
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            self._tasks = []
+        await self.sender.close()
+
+    async def _lane(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                handled = await self.run_once()
+                failures = 0
+            except Exception:
+                failures += 1
+                log.exception("postback_batch_failed")
+                handled = 0
+                await self._idle(min(30.0, self.settings.postback_poll_seconds * 2**failures))
+                continue
+            if handled == 0:
+                await self._idle(self.settings.postback_poll_seconds)
+
+    async def _idle(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    # --- one batch -----------------------------------------------------------------------
+
+    async def claim(self) -> list[Claimed]:
+        now = self.clock()
+        async with self.db.write() as session:
+            return await bulk.claim_due(
+                session,
+                now=now,
+                lease_until=now + self.lease,
+                limit=self.batch_size,
+                dialect=self.db.dialect,
+            )
+
+    async def send_all(self, claimed: Sequence[Claimed]) -> list[AttemptResult]:
+        """Fire a batch with at most ``pumps`` requests in flight; results in batch order."""
+        results: list[AttemptResult | None] = [None] * len(claimed)
+        queue = iter(enumerate(claimed))
+
+        async def pump() -> None:
+            for index, item in queue:
+                results[index] = await self.sender.send(item.payload)
+
+        await asyncio.gather(*(pump() for _ in range(min(self.pumps, len(claimed)))))
+        return [r for r in results if r is not None]
+
+    async def run_once(self) -> int:
+        """Claim one batch, fire it, record the results; returns the batch size."""
+        claimed = await self.claim()
+        if not claimed:
+            return 0
+        await self.record(claimed, await self.send_all(claimed))
+        return len(claimed)
+
+    async def drain(self) -> int:
+        """Run every lane until nothing is due; returns how many deliveries were handled."""
+        await self.sender.start()
+
+        async def lane() -> int:
+            total = 0
+            while handled := await self.run_once():
+                total += handled
+            return total
+
+        return sum(await asyncio.gather(*(lane() for _ in range(self.lanes))))
+
+    # --- results -------------------------------------------------------------------------
+
+    async def record(self, claimed: Sequence[Claimed], results: Sequence[AttemptResult]) -> None:
+        now = self.clock()
+        attempts: list[bulk.AttemptRow] = []
+        updates: list[bulk.DeliveryResult] = []
+        ok = blocked = 0
+        for item, result in zip(claimed, results, strict=True):
+            number = item.attempts + 1
+            failed = item.failed_attempts + (0 if result.ok else 1)
+            if result.ok:
+                ok += 1
+                state, next_at = "succeeded", now
+            elif self.policy.gives_up(number):
+                state, next_at = "failed", now
+            else:
+                state = "pending"
+                next_at = now + timedelta(seconds=self.policy.delay(failed))
+            blocked += result.blocked
+            attempts.append(
+                bulk.AttemptRow(
+                    delivery_id=item.id,
+                    attempt_no=number,
+                    attempted_at=result.started_at,
+                    url=result.url,
+                    status_code=result.status_code,
+                    duration_ms=result.duration_ms,
+                    error=result.error,
+                    response_excerpt=result.excerpt,
+                )
+            )
+            updates.append(
+                bulk.DeliveryResult(
+                    id=item.id,
+                    state=state,
+                    attempts=number,
+                    failed_attempts=failed,
+                    next_attempt_at=next_at,
+                    last_attempt_at=result.started_at,
+                    delivered_at=now if result.ok else None,
+                    last_status_code=result.status_code,
+                    debug_information=result.debug_information(),
+                    updated_at=now,
+                )
+            )
+        async with self.db.write() as session:
+            # Pixel health first: it takes the pixel locks (and pauses the deliveries of a
+            # pixel it disables; the result write below keeps them paused).
+            outcomes = [(c.network_pixel_id, r) for c, r in zip(claimed, results, strict=True)]
+            await self.health.apply(session, outcomes, now=now, lock=not self.db.is_sqlite)
+            await bulk.write_results(session, updates, attempts, dialect=self.db.dialect)
+        SUCCESS.inc(ok)
+        FAILURE.inc(len(results) - ok - blocked)
+        BLOCKED.inc(blocked)
+
+
+def install(state: AppState) -> list[Service]:
+    """The postback worker ``serve`` runs, unless CLICKTRAIL_WORKER_ENABLED=false."""
+    if not state.settings.worker_enabled:
+        return []
+    worker = DeliveryWorker(state.db, state.settings)
+    state.components["postback_worker"] = worker
+    return [worker]
