@@ -78,9 +78,9 @@ def network(m: Sequence[int]) -> dict[str, Any]:
 
 
 def affiliate(m: Sequence[int]) -> dict[str, Any]:
-    """The affiliate realm's metrics. As in Everflow's affiliate API, ``revenue`` is what the
-    affiliate earns (the network's payout) and ``rpc`` its earnings per click; the network's
-    revenue, profit and margin never appear."""
+    """The affiliate realm's metrics: what the affiliate earns (``payout``) and its earnings
+    per click (``epc``). No key named revenue, profit or margin appears at all, so the
+    network's money can never leak through a field an affiliate reads as its own."""
     total = m[_I["total_click"]]
     unique = m[_I["unique_click"]]
     cv = m[_I["cv"]]
@@ -98,10 +98,8 @@ def affiliate(m: Sequence[int]) -> dict[str, Any]:
         "event": event,
         "cvr": _pct(cv, total),
         "evr": _pct(event, total),
-        "rpc": _ratio(earnings / 1_000_000, total, 4),
-        "rpm": 0.0,
-        "revenue": _money(earnings),
+        "epc": _ratio(earnings / 1_000_000, total, 4),
         "payout": _money(earnings),
         "on_hold_conversion_count": m[_I["pending_cv"]],
-        "on_hold_potential_revenue": _money(m[_I["pending_payout"]]),
+        "on_hold_potential_payout": _money(m[_I["pending_payout"]]),
     }

@@ -118,10 +118,11 @@ async def test_affiliate_sees_only_its_own_data_without_network_money(
     reporting = row["reporting"]
     assert reporting["total_click"] == 4
     assert reporting["cv"] == 1
-    # The affiliate's "revenue" is its earnings (the network's payout), as in Everflow.
-    assert reporting["revenue"] == 5
-    assert "profit" not in reporting
-    assert "margin" not in reporting
+    # The affiliate sees its earnings as payout; no revenue, profit or margin key at all.
+    assert reporting["payout"] == 5
+    assert reporting["epc"] == 1.25
+    assert not [k for k in reporting if "revenue" in k or k in ("profit", "margin", "rpc")]
+    assert not [k for k in data["summary"] if "revenue" in k or k in ("profit", "margin")]
     assert 8 not in reporting.values()
     # An affiliate key cannot pivot on affiliates.
     bad = await client.post(
