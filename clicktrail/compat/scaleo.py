@@ -139,7 +139,10 @@ def _rename(exc: ClicktrailError) -> ClicktrailError:
         name = FIELD_NAMES[exc.field]
         exc.message = exc.message.replace(exc.field, name)
         if isinstance(exc, ValidationFailed):
-            exc.errors = {FIELD_NAMES.get(k, k): v for k, v in exc.errors.items()}
+            exc.errors = {
+                FIELD_NAMES.get(k, k): v.replace(k, FIELD_NAMES.get(k, k), 1)
+                for k, v in exc.errors.items()
+            }
         exc.field = name
     return exc
 

@@ -174,6 +174,8 @@ async def test_bad_input_is_422_naming_the_field(
     data = response.json()
     assert (data["status"], data["code"]) == ("error", 422)
     assert field in data["info"]["errors"]
+    # Reasons speak Scaleo's field names, never the internal ones they map onto.
+    assert "transaction_id" not in data["info"]["errors"][field]
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Conversion)) == 0
 
