@@ -440,24 +440,27 @@ def _machine() -> str:
 ANALYSIS = """\
 **Where the time goes.** The goal (at least 0.5 x the baseline on SQLite, p99 under 10 ms at
 half load) is not met on this box. Measured per click with in-process harnesses on the same
-machine (docs/adr/0011):
+machine (docs/adr/0011, docs/adr/0016):
 
-- Server process, beyond uvicorn: 70-90 µs of Python (resolve and build the row ~20 µs,
-  parse the query ~4 µs, macros ~2.5 µs, hand the row to the writer: marshal ~4 µs plus the
-  pipe write) against ~50 µs for the whole bare 302. That alone caps the redirect near 0.4 x
-  the baseline with one worker, whatever the database does.
-- SQLite writer process: the insert of the 80-column row with its 5 indexes 30-45 µs,
-  rollup maintenance (`click_rollup_statements` plus upserts) ~35 µs, the visitor lookup for
-  `is_unique` ~20 µs; on its own core that is ~8-10k clicks/s.
+- Server process: the tracking code itself ~30 µs (resolve and build the row, parse the
+  query, enrichment, macros, hand-off). The same host answering at once (no database) costs
+  ~100 µs per click under uvicorn against ~56 µs for the bare 302, and waiting on a batch
+  adds ~45 µs (the request task suspends; the loop serves fewer events per iteration), plus
+  ~5 µs to encode the row for the writer process. One server process therefore stays
+  below ~0.4 x the baseline whatever the database does.
+- SQLite writer process, batches of 64: ~77-85 µs (insert with 5 indexes ~19 µs, rollup
+  aggregation ~14 µs + upserts ~2 µs, WAL pages of the random-keyed visitor index and value
+  rollups 10-30 µs, row decoding ~7 µs, visitor lookup ~5 µs, now one index probe per
+  visitor); small batches cost more per click (batch of 8: ~135 µs).
 - PostgreSQL: the rollup statements and the COPY encoding run in the server process, and
   the PostgreSQL backend competes for the same two cores as the server and wrk.
-- fsync on this VM: p50 4 ms, p90 20 ms. With few requests in flight every batch waits for
-  one, so p99 at half load stays above 10 ms with synchronous=FULL; NORMAL removes the
-  fsync but the box's CPU contention keeps the tail high.
+- fsync on this VM (8 KiB write + fsync probe): p50 0.4-4 ms, p90 4-8 ms, p99 9-15 ms. With
+  synchronous=FULL every batch waits for one, so p99 at half load stays above 10 ms;
+  NORMAL leaves only the WAL checkpoints' fsyncs on the commit path.
 
 Next steps: several uvicorn workers sharing the one writer process (the server process is
-the bottleneck), mypyc for the hot-path modules, and the PostgreSQL rollup work moved off
-the event loop.
+the bottleneck), WAL checkpoints on a background connection of the writer process, mypyc
+for the hot-path modules, and the PostgreSQL rollup work moved off the event loop.
 """
 
 

@@ -14,28 +14,35 @@ from clicktrail.models import Affiliate, Network, Offer, OfferPayoutRevenue
 NETWORK_ID = 1
 
 
+def _fingerprint_query() -> Any:
+    """One statement of scalar subqueries: one round trip per refresh (every second), built
+    once so SQLAlchemy's compiled cache serves it."""
+    parts = (
+        select(func.count()).select_from(Offer),
+        select(func.max(Offer.time_saved)),
+        select(func.count()).select_from(Affiliate),
+        select(func.max(Affiliate.time_saved)),
+        select(func.count()).select_from(OfferPayoutRevenue),
+        select(func.max(OfferPayoutRevenue.network_offer_payout_revenue_id)),
+        select(func.sum(OfferPayoutRevenue.payout_amount)),
+        select(func.sum(OfferPayoutRevenue.revenue_amount)),
+        select(Network.time_saved).where(Network.network_id == NETWORK_ID),
+        select(Network.fallback_url).where(Network.network_id == NETWORK_ID),
+    )
+    return select(*(part.scalar_subquery() for part in parts))
+
+
+_FINGERPRINT = _fingerprint_query()
+
+
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """A tuple that changes whenever an offer, affiliate, base payout or the network changes.
 
     Counts catch inserts and deletes, ``max(time_saved)`` catches edits (every entity write
     bumps it), the payout sums catch edits of payout/revenue entries.
     """
-    offers = select(func.count(), func.max(Offer.time_saved)).select_from(Offer)
-    affiliates = select(func.count(), func.max(Affiliate.time_saved)).select_from(Affiliate)
-    entries = select(
-        func.count(),
-        func.max(OfferPayoutRevenue.network_offer_payout_revenue_id),
-        func.sum(OfferPayoutRevenue.payout_amount),
-        func.sum(OfferPayoutRevenue.revenue_amount),
-    ).select_from(OfferPayoutRevenue)
-    network = select(Network.time_saved, Network.fallback_url).where(
-        Network.network_id == NETWORK_ID
-    )
-    parts: list[Any] = []
-    for query in (offers, affiliates, entries, network):
-        row = (await session.execute(query)).first()
-        parts.extend(tuple(row) if row is not None else (None,))
-    return tuple(parts)
+    row = (await session.execute(_FINGERPRINT)).first()
+    return tuple(row) if row is not None else ()
 
 
 async def offer_rows(session: AsyncSession) -> Sequence[Offer]:
