@@ -10,18 +10,19 @@ no impression tracking, so impression-based metrics are 0.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from clicktrail.models.rollup import METRICS
 
 _I = {m: i for i, m in enumerate(METRICS)}
-_MICRO = Decimal(1_000_000)
+_PER = 1_000_000
 
 
 def _money(micros: int) -> float | int:
-    value = Decimal(micros) / _MICRO
-    return int(value) if value == value.to_integral_value() else float(value)
+    """Micro-units as the nearest float (an int when whole): int / int is correctly rounded,
+    as float(Decimal(micros) / 10**6) is, without the Decimal arithmetic."""
+    whole, rest = divmod(micros, _PER)
+    return whole if rest == 0 else micros / _PER
 
 
 def _ratio(num: float, den: float, places: int) -> float:

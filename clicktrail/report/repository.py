@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.models import Advertiser, Affiliate, Network, Offer, OfferPayoutRevenue
 from clicktrail.models.rollup import METRICS, TABLES
 from clicktrail.report.compaction import day_complete_before
+from clicktrail.report.timeplan import merge_ranges
 
 __all__ = ["Part", "day_complete_before", "names", "network_settings", "report_rows", "sums"]
 
@@ -49,24 +50,37 @@ class Part:
     hour_of_day: Sequence[tuple[int, int, int]] | None = None
 
 
+#: Ranges tested one after another at a leaf of :func:`_range_case`.
+_LEAF = 4
+
+
+def _range_case(
+    bucket: ColumnElement[Any], ranges: Sequence[tuple[int, int, ColumnElement[Any] | int]]
+) -> ColumnElement[Any]:
+    """``ranges`` (sorted, disjoint [lo, hi) -> label) as a CASE that bisects on the bucket:
+    about log2(n) comparisons per row instead of n/2 (a 90-day report has 90 ranges)."""
+    if len(ranges) <= _LEAF:
+        return case(*[(and_(bucket >= lo, bucket < hi), lab) for lo, hi, lab in ranges], else_=-1)
+    mid = len(ranges) // 2
+    return case(
+        (bucket < ranges[mid][0], _range_case(bucket, ranges[:mid])),
+        else_=_range_case(bucket, ranges[mid:]),
+    )
+
+
 def _part_select(part: Part, keys: Sequence[str], with_value: bool) -> Any:
     table = TABLES[(part.cube, part.grain)]
     bucket = table.c.bucket
     label: ColumnElement[Any]
     if part.hour_of_day is not None:
-        label = case(
-            *[
-                (and_(bucket >= lo, bucket < hi), (bucket + off) // 3600 % 24)
-                for lo, hi, off in part.hour_of_day
-            ],
-            else_=-1,
+        label = _range_case(
+            bucket,
+            sorted((lo, hi, (bucket + off) // 3600 % 24) for lo, hi, off in part.hour_of_day),
         )
     elif len({lab for _, _, lab in part.labels}) == 1:
         label = literal(part.labels[0][2], Integer())
     else:
-        label = case(
-            *[(and_(bucket >= lo, bucket < hi), lab) for lo, hi, lab in part.labels], else_=-1
-        )
+        label = _range_case(bucket, sorted(part.labels))
     group: list[Any] = [table.c[k] for k in keys]
     columns: list[Any] = [table.c[k].label(k) for k in keys]
     if with_value:
@@ -82,7 +96,8 @@ def _part_select(part: Part, keys: Sequence[str], with_value: bool) -> Any:
     stmt = select(*columns)
     if part.dim is not None:
         stmt = stmt.where(table.c.dim == part.dim)
-    stmt = stmt.where(or_(*[and_(bucket >= lo, bucket < hi) for lo, hi, _ in part.labels]))
+    window = merge_ranges([(lo, hi) for lo, hi, _ in part.labels])
+    stmt = stmt.where(or_(*[and_(bucket >= lo, bucket < hi) for lo, hi in window]))
     for key, allowed in part.filters.items():
         stmt = stmt.where(table.c[key].in_(list(allowed)))
     return stmt.group_by(*group)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models.rollup import COARSE, COARSE_SOURCE, OTHER
 from clicktrail.report import metrics, plan, repository, timeplan
-from clicktrail.report.columns import country_name
+from clicktrail.report.columns import Column, country_name
 from clicktrail.report.schemas import ReportIn
 
 #: Everflow caps the table at 10,000 rows and then says ``incomplete_results: true``.
@@ -188,21 +188,44 @@ def _cell(report: Report, column_name: str, key_name: str | None, value: Any) ->
     return {"column_type": column_name, "id": text, "label": text}
 
 
-def row_columns(report: Report, key: Key) -> list[dict[str, str]]:
-    """The ``columns`` of one table row, in the requested order."""
+Cells = dict[tuple[int, Any], dict[str, str]]
+
+
+def _column_cell(report: Report, column: Column, part: Any) -> dict[str, str]:
+    """The cell of ``column`` whose key component is ``part``."""
+    if column.kind == "time" and report.plan.time_kind == "hour":
+        hour = int(part)
+        return {"column_type": column.name, "id": str(hour), "label": f"{hour:02d}:00"}
+    if column.kind == "time":
+        bucket = report.buckets[part]
+        return {"column_type": column.name, "id": bucket.id, "label": bucket.label}
+    if column.kind == "value":
+        return _cell(report, column.name, "value", part)
+    return _cell(report, column.name, column.key, part)
+
+
+def row_columns(report: Report, key: Key, cells: Cells | None = None) -> list[dict[str, str]]:
+    """The ``columns`` of one table row, in the requested order.
+
+    ``cells`` memoizes cells by (column position, key component) across the rows of one
+    report (a 90-day date x offer table repeats each of its ~150 cells dozens of times);
+    memoized cells are shared between rows and must not be mutated."""
     p = report.plan
     out: list[dict[str, str]] = []
-    for column in p.columns:
-        if column.kind == "time" and p.time_kind == "hour":
-            hour = int(key[0])
-            out.append({"column_type": column.name, "id": str(hour), "label": f"{hour:02d}:00"})
-        elif column.kind == "time":
-            bucket = report.buckets[key[0]]
-            out.append({"column_type": column.name, "id": bucket.id, "label": bucket.label})
+    for position, column in enumerate(p.columns):
+        if column.kind == "time":
+            part = key[0]
         elif column.kind == "value":
-            out.append(_cell(report, column.name, "value", key[1 + len(p.keys)]))
+            part = key[1 + len(p.keys)]
         else:
-            out.append(_cell(report, column.name, column.key, key[1 + p.keys.index(column.key)]))
+            part = key[1 + p.keys.index(column.key)]
+        if cells is None:
+            out.append(_column_cell(report, column, part))
+            continue
+        cell = cells.get((position, part))
+        if cell is None:
+            cell = cells[(position, part)] = _column_cell(report, column, part)
+        out.append(cell)
     return out
 
 
@@ -212,5 +235,6 @@ def metric_shape(affiliate: bool) -> Callable[[list[int]], dict[str, Any]]:
 
 def table(report: Report, affiliate: bool) -> Iterator[dict[str, Any]]:
     shape = metric_shape(affiliate)
+    cells: Cells = {}
     for key, sums in report.rows:
-        yield {"columns": row_columns(report, key), "reporting": shape(sums)}
+        yield {"columns": row_columns(report, key, cells), "reporting": shape(sums)}
