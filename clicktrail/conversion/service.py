@@ -10,9 +10,10 @@ Public API (other domains call these; each takes the caller's session and never 
 * ``change_status(session, conversion_ids, status)``: approve or reject.
 
 In the caller's transaction each new conversion is inserted together with its rollup
-(``report.rollup.apply_conversion``) and its outbound postback deliveries
-(``postback.outbox.enqueue_for_conversion``), and its click gets ``has_conversion``. So a
+(``report.rollup.apply_conversions``) and its outbound postback deliveries
+(``postback.outbox.enqueue_for_conversions``), and its click gets ``has_conversion``. So a
 committed conversion always has its reports and postbacks, and a failed one has neither.
+Each of those steps is one or two statements per batch, never one per conversion.
 
 Refusals are stored, never dropped: see ``reasons.py`` for the codes and statuses.
 """
@@ -331,19 +332,8 @@ async def record_many(
             return await record_many(session, drafts, bulk=bulk, _retry=False)
         await repository.mark_clicks_converted(session, batch.converted)
         await rollup.apply_conversions(session, batch.new, +1)
-        await _enqueue_postbacks(session, batch.new)
+        await outbox.enqueue_for_conversions(session, batch.new)
     return results
-
-
-async def _enqueue_postbacks(session: AsyncSession, conversions: list[Conversion]) -> None:
-    """The outbox entries of new conversions: one call per batch when the outbox offers
-    ``enqueue_for_conversions(session, conversions)``, else one call per conversion."""
-    many = getattr(outbox, "enqueue_for_conversions", None)
-    if many is not None:
-        await many(session, conversions)
-        return
-    for conversion in conversions:
-        await outbox.enqueue_for_conversion(session, conversion)
 
 
 async def change_status(
@@ -364,12 +354,12 @@ async def change_status(
     if missing:
         raise NotFound(f"conversion {missing[0]} not found", field="conversion_id")
     now = utcnow()
-    changed: list[Conversion] = []
-    for conversion in rows:
-        if conversion.status == status:
-            continue
-        old_status = conversion.status
-        await rollup.apply_conversion(session, conversion, -1)
+    changed = [conversion for conversion in rows if conversion.status != status]
+    if not changed:
+        return []
+    old_statuses = [conversion.status for conversion in changed]
+    await rollup.apply_conversions(session, changed, -1)
+    for conversion in changed:
         conversion.status = status
         conversion.updated_at = now
         if status == "rejected" and conversion.error_code == 0:
@@ -378,8 +368,8 @@ async def change_status(
         elif status == "approved" and conversion.error_code == Reason.MANUALLY_REJECTED:
             conversion.error_code = 0
             conversion.error_message = ""
-        await session.flush()
-        await rollup.apply_conversion(session, conversion, +1)
+    await session.flush()
+    await rollup.apply_conversions(session, changed, +1)
+    for conversion, old_status in zip(changed, old_statuses, strict=True):
         await outbox.on_status_change(session, conversion, old_status)
-        changed.append(conversion)
     return changed

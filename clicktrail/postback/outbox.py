@@ -2,11 +2,11 @@
 
 CONTRACT (owned by the postback work; the conversion service calls it):
 
-* ``enqueue_for_conversion(session, conversion)`` is called in the same transaction that
-  inserts a conversion; it writes one delivery row per matching active pixel and returns
-  how many. A committed conversion therefore always has its deliveries.
-* ``enqueue_for_conversions(session, conversions)`` does the same for a batch with one
-  pixel query and one insert (for batch writers such as the advertiser-postback writer).
+* ``enqueue_for_conversions(session, conversions)`` is called in the same transaction that
+  inserts a batch of conversions (``conversion.service.record_many``, so every path); it
+  writes one delivery row per matching active pixel, with one pixel query and one insert
+  for the whole batch, and returns how many. A committed conversion therefore always has
+  its deliveries. ``enqueue_for_conversion(session, conversion)`` is the same for one.
 * ``on_status_change(session, conversion, old_status)`` is called when a conversion's status
   changes (e.g. approved -> rejected after its postback fired) so the deliveries record it.
 

@@ -28,6 +28,9 @@ CONTRACT (owned by the aggregated-reporting work; the click and conversion paths
   depends on its status: approved -> ``cv`` (or ``event`` when ``event_id != 0``), payout,
   revenue, sale amount; pending -> the on-hold counters; rejected/invalid -> ``invalid_cv``
   only. It is bucketed at ``created_at`` and keyed on the click dimensions copied onto it.
+  Pass a batch as a whole: ``apply_conversions`` costs one admission lookup (only for
+  values this process has not admitted yet) plus one executemany upsert per rollup table,
+  whatever the batch size.
 
 ADR 0040 (cubes and grains) and 0041 (high-cardinality values) explain the design.
 """
@@ -41,7 +44,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Conversion
@@ -282,40 +285,59 @@ def _conversion_row(conversion: Conversion) -> dict[str, Any]:
     return row
 
 
-async def _admitted_in_db(session: AsyncSession, day: int, values: dict[str, str]) -> set[str]:
-    """The dims whose value already has its own row that day (any writer process)."""
-    wanted = {dim: v for dim, v in values.items() if v}
-    if not wanted:
-        return set()
-    clauses = " OR ".join(f"(dim = :d{i} AND value = :v{i})" for i in range(len(wanted)))
-    params: dict[str, Any] = {"day": day}
-    for i, (dim, value) in enumerate(wanted.items()):
-        params[f"d{i}"] = dim
-        params[f"v{i}"] = value
-    sql = f"SELECT DISTINCT dim FROM rollup_value_day WHERE bucket = :day AND ({clauses})"
-    result = await session.execute(text(sql), params)
-    return {r[0] for r in result}
+#: Values per admission lookup (well under every SQLite's bound-parameter limit).
+_LOOKUP_CHUNK = 900
+
+
+async def _admitted_in_db(
+    session: AsyncSession, wanted: Mapping[int, set[tuple[str, str]]]
+) -> set[tuple[int, str, str]]:
+    """Which of these (day -> {(dim, value)}) already have their own row that day (any
+    writer process): one query per day and chunk of values, for the whole batch."""
+    stmt = text(
+        "SELECT DISTINCT dim, value FROM rollup_value_day "
+        "WHERE dim IN :dims AND bucket = :day AND value IN :values"
+    ).bindparams(bindparam("dims", expanding=True), bindparam("values", expanding=True))
+    found: set[tuple[int, str, str]] = set()
+    for day, pairs in wanted.items():
+        dims = sorted({dim for dim, _ in pairs})
+        values = sorted({value for _, value in pairs})
+        for start in range(0, len(values), _LOOKUP_CHUNK):
+            chunk = values[start : start + _LOOKUP_CHUNK]
+            result = await session.execute(stmt, {"dims": dims, "day": day, "values": chunk})
+            found.update((day, dim, value) for dim, value in result if (dim, value) in pairs)
+    return found
 
 
 async def apply_conversions(
     session: AsyncSession, conversions: Sequence[Conversion], sign: int
 ) -> None:
-    """Add (+1) or remove (-1) these conversions' contributions, in the caller's transaction."""
+    """Add (+1) or remove (-1) these conversions' contributions, in the caller's transaction.
+
+    One admission lookup for the whole batch (values this process has not admitted yet),
+    then one executemany upsert per rollup table with the batch's deltas summed per key."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
-    acc = _Acc(len(CONVERSION_METRICS))
-    now = time.time()
+    prepared: list[tuple[Conversion, dict[str, Any], int, dict[str, str]]] = []
+    unknown: dict[int, set[tuple[str, str]]] = {}
     for conversion in conversions:
         row = _conversion_row(conversion)
         at = _epoch(row["created_at"])
         day = at - at % _DAY
         values = {dim: clean_value(row[col]) for dim, col in VALUE_SOURCES.items()}
+        for dim, value in values.items():
+            if value and not ADMISSION.is_admitted(day, dim, value):
+                unknown.setdefault(day, set()).add((dim, value))
+        prepared.append((conversion, row, day, values))
+    in_db = await _admitted_in_db(session, unknown) if unknown else set()
+    acc = _Acc(len(CONVERSION_METRICS))
+    now = time.time()
+    for conversion, row, day, values in prepared:
         # A value with its own row that day (admitted by any process) keeps it, so that a
         # -1 always lands where the +1 went.
-        in_db = await _admitted_in_db(session, day, values)
         admitted = {
             dim: value
-            if (not value or dim in in_db)
+            if (not value or (day, dim, value) in in_db)
             else ADMISSION.admit(day, dim, row["network_affiliate_id"] or 0, value)
             for dim, value in values.items()
         }
