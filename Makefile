@@ -32,6 +32,8 @@ test: lint
 	$(BIN)/pytest -n 2
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package) for the load benchmarks"; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
