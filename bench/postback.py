@@ -223,6 +223,7 @@ async def measure(engine: str, url: str) -> Figures:
     from clicktrail.config import Settings
     from clicktrail.db import Database
     from clicktrail.migrations import upgrade
+    from clicktrail.ops.runtime import tune_gc
     from clicktrail.postback.tasks import DeliveryWorker
 
     await asyncio.to_thread(upgrade, url)
@@ -239,6 +240,7 @@ async def measure(engine: str, url: str) -> Figures:
             postback_batch_size=BATCH,
         )
         worker = DeliveryWorker(db, settings, lanes=LANES)
+        tune_gc()  # as `clicktrail worker` and `serve` do
         began = time.perf_counter()
         handled = await worker.drain()
         seconds = time.perf_counter() - began

@@ -26,6 +26,7 @@ from clicktrail.errors import (
 )
 from clicktrail.ops.logging import configure_logging
 from clicktrail.ops.metrics import HTTP_REQUESTS
+from clicktrail.ops.runtime import tune_gc
 from clicktrail.state import AppState
 from clicktrail.validation import describe_validation_error
 
@@ -126,6 +127,7 @@ class ClicktrailApp:
                     log.exception("startup_failed")
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
+                tune_gc()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.state.stop()

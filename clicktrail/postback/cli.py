@@ -21,6 +21,7 @@ app = typer.Typer(help="Deliver affiliate postbacks.", no_args_is_help=False)
 async def _run(lanes: int, overrides: dict[str, object]) -> None:
     from clicktrail.db import Database
     from clicktrail.ops.logging import configure_logging
+    from clicktrail.ops.runtime import tune_gc
     from clicktrail.postback.tasks import DeliveryWorker
 
     settings = get_settings().model_copy(update=overrides)
@@ -32,6 +33,7 @@ async def _run(lanes: int, overrides: dict[str, object]) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await worker.start()
+    tune_gc()
     typer.echo(f"postback worker running ({lanes} lanes); Ctrl-C to stop", err=True)
     try:
         await stop.wait()
