@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +32,7 @@ import asyncpg
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
+from bench.common import free_port, machine, pg_admin, wait_ready
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from clicktrail.models import Advertiser, Affiliate, Click, Conversion, Offer, OfferPayoutRevenue
@@ -75,12 +73,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     stored: int
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _seed(url: str, clicks: int) -> None:
@@ -134,19 +126,6 @@ async def _count(url: str) -> int:
         await db.dispose()
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during startup")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not become ready")
-
-
 def _parse_wrk(text: str) -> tuple[int, int, float, float, float]:
     def ms(value: str) -> float:
         number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
@@ -164,7 +143,7 @@ def _parse_wrk(text: str) -> tuple[int, int, float, float, float]:
 
 def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
     asyncio.run(_seed(url, CLICKS))
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CLICKTRAIL_DATABASE_URL": url,
@@ -182,7 +161,7 @@ def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
         cwd=workdir,
     )
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         script = workdir / "postback.lua"
         script.write_text(LUA % {"stride": CLICKS // 2})
         out = subprocess.run(
@@ -280,21 +259,12 @@ def _sqlite(batch: int) -> Result:
         return _run_one("SQLite (WAL, synchronous=FULL)", url, batch, Path(tmp))
 
 
-async def _pg_admin(base: str, sql: str) -> None:
-    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def _pg_url() -> tuple[str, str, str] | None:
     """(url, admin url, name) of a fresh migrated database, or None if unreachable."""
     base = os.environ.get("CLICKTRAIL_BENCH_POSTGRES_URL", PG_DEFAULT)
     name = f"ct_bench_{uuid.uuid4().hex[:8]}"
     try:
-        asyncio.run(_pg_admin(base, f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(base, f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as exc:
         print(f"PostgreSQL skipped: {exc}")
         return None
@@ -304,7 +274,7 @@ def _pg_url() -> tuple[str, str, str] | None:
 
 
 def _pg_drop(pg: tuple[str, str, str]) -> None:
-    asyncio.run(_pg_admin(pg[1], f'DROP DATABASE IF EXISTS "{pg[2]}" WITH (FORCE)'))
+    asyncio.run(pg_admin(pg[1], f'DROP DATABASE IF EXISTS "{pg[2]}" WITH (FORCE)'))
 
 
 def _postgres(batch: int) -> Result | None:
@@ -318,25 +288,13 @@ def _postgres(batch: int) -> Result | None:
         _pg_drop(pg)
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
-
-
 def _write_doc(
     results: list[Result], components: list[tuple[str, bool, float]], command: str
 ) -> None:
     lines = [
         SECTION,
         "",
-        f"Command: `{command}` ({datetime.now(UTC):%Y-%m-%d}). Machine: {_machine()}; "
+        f"Command: `{command}` ({datetime.now(UTC):%Y-%m-%d}). Machine: {machine()}; "
         f"load average before/after the run {LOAD[0]:.1f}/{os.getloadavg()[0]:.1f} (a "
         "shared box: other work running at the same time lowers every figure); "
         f"wrk (2 threads, {CONNECTIONS} connections, {DURATION} s) on the same box as the "

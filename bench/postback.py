@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing as mp
 import os
-import platform
 import shutil
-import subprocess
 import tempfile
 import time
 import uuid
@@ -25,6 +23,8 @@ from datetime import timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from bench.common import machine
 
 BACKLOG = 100_000
 RAW_REQUESTS = 20_000
@@ -291,25 +291,13 @@ async def run_all() -> list[Figures]:
     return results
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                cpu = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
 def render(results: list[Figures], load: tuple[float, float]) -> str:
     lines = [
         SECTION,
         "",
         "Command: `make bench BENCH=postback` (PostgreSQL too when "
         "`CLICKTRAIL_BENCH_POSTGRES_URL` or `CLICKTRAIL_TEST_POSTGRES_URL` is set).",
-        f"Machine: {_machine()}; worker, database and sink on the same box (sink in its own "
+        f"Machine: {machine()}; worker, database and sink on the same box (sink in its own "
         f"process). Load average {load[0]:.1f} before and {load[1]:.1f} after the run: other "
         "work shares the box, so absolute rates move between runs; the worker/raw ratio, "
         "measured in the same run, is the stable figure.",

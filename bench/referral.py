@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +35,7 @@ import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.common import free_port, machine, pg_admin, wait_ready
 from clicktrail.auth.service import create_key
 from clicktrail.db import Database
 from clicktrail.kit.timeutil import utcnow
@@ -79,13 +77,6 @@ class Result:
     conversions: int
     commissions: int
     answered: int
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def _seed(url: str) -> str:
@@ -140,19 +131,6 @@ async def _count(url: str) -> tuple[int, int]:
             return int(conversions or 0), int(commissions or 0)
     finally:
         await db.dispose()
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("clicktrail serve exited during start-up")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("clicktrail serve did not become ready")
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -241,7 +219,7 @@ async def _drive(port: int, key: str, offer_id: str) -> tuple[list[Phase], int]:
 def _run_one(name: str, url: str, workdir: Path) -> Result:
     upgrade(url)
     key, offer_id = asyncio.run(_seed(url)).split("|")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CLICKTRAIL_DATABASE_URL": url,
@@ -260,7 +238,7 @@ def _run_one(name: str, url: str, workdir: Path) -> Result:
         cwd=workdir,
     )
     try:
-        _wait_ready(port, proc)
+        wait_ready(port, proc)
         phases, answered = asyncio.run(_drive(port, key, offer_id))
     finally:
         proc.terminate()
@@ -273,15 +251,6 @@ def _run_one(name: str, url: str, workdir: Path) -> Result:
     return Result(name, phases, conversions, commissions, answered)
 
 
-async def _pg_admin(base: str, sql: str) -> None:
-    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def _postgres() -> Result | None:
     base = (
         os.environ.get("CLICKTRAIL_BENCH_POSTGRES_URL")
@@ -290,7 +259,7 @@ def _postgres() -> Result | None:
     )
     name = f"ct_bench_ref_{uuid.uuid4().hex[:8]}"
     try:
-        asyncio.run(_pg_admin(base, f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(base, f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as exc:
         print(f"PostgreSQL skipped: {exc}")
         return None
@@ -299,19 +268,7 @@ def _postgres() -> Result | None:
         with tempfile.TemporaryDirectory(prefix="ct-bench-ref-") as tmp:
             return _run_one("PostgreSQL", url, Path(tmp))
     finally:
-        asyncio.run(_pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+        asyncio.run(pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _write_doc(results: list[Result]) -> None:
@@ -319,7 +276,7 @@ def _write_doc(results: list[Result]) -> None:
         SECTION,
         "",
         f"Command: `make bench BENCH=referral` ({datetime.now(UTC):%Y-%m-%d}). Machine: "
-        f"{_machine()}; aiohttp load generator ({IN_FLIGHT} requests in flight) on the same box "
+        f"{machine()}; aiohttp load generator ({IN_FLIGHT} requests in flight) on the same box "
         "as the server (one uvicorn worker) and the database.",
         "",
         f"{CONVERSIONS:,} conversions spread over {REFERRALS} referrals (one incentive with a "

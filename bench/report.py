@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import sqlite3
 import statistics
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.common import machine
 from bench.report_data import DAY, Shape, columns, generate
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
@@ -307,18 +306,6 @@ async def _run() -> str:
     return _section(shape, counts, lite, pg, gen_seconds, start_day, end_day, version)
 
 
-def _machine() -> str:
-    cpu = ""
-    try:
-        lines = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        cpu = next(
-            (ln.split(":", 1)[1].strip() for ln in lines.splitlines() if "Model name" in ln), ""
-        )
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
 async def _pg_version() -> str:
     conn = await asyncpg.connect(_dsn(os.environ.get(PG_ENV, PG_DEFAULT)))
     try:
@@ -341,7 +328,7 @@ def _section(
         SECTION,
         "",
         "Command: `make bench BENCH=report` (`.venv/bin/python -m bench report`).",
-        f"Machine: {_machine()}; SQLite {sqlite3.sqlite_version}; PostgreSQL {pg_version}"
+        f"Machine: {machine()}; SQLite {sqlite3.sqlite_version}; PostgreSQL {pg_version}"
         " on the same box.",
         f"Data: {shape.clicks:,} clicks and ~{shape.conversions:,} conversions over "
         f"{shape.days} days ({start_day} .. {end_day}), {shape.offers} offers, "

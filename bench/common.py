@@ -1,0 +1,60 @@
+"""Helpers every benchmark shares: ports, server readiness, the machine, PostgreSQL admin."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until the server on ``port`` answers /healthz; fail if ``proc`` exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not become ready")
+
+
+def machine() -> str:
+    """Cores, CPU model and Python version, for the benchmarks page."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+async def pg_admin(base_url: str, sql: str) -> None:
+    """Run one administrative statement (CREATE/DROP DATABASE) on the server of
+    ``base_url``, a SQLAlchemy URL."""
+    dsn = make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
