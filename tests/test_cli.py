@@ -132,9 +132,7 @@ def test_the_cli_has_the_documented_commands() -> None:
 
 #: Commands whose help still lacks an example, with the domain that owns them. Remove an entry
 #: once fixed (the test then passes instead of xfailing).
-KNOWN_GAPS: dict[tuple[str, ...], str] = {
-    ("worker",): "postback domain: `clicktrail worker --help` has no Example: line"
-}
+KNOWN_GAPS: dict[tuple[str, ...], str] = {}
 
 
 def _param(command: list[str]) -> Any:

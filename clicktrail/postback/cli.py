@@ -15,7 +15,7 @@ import typer
 
 from clicktrail.config import get_settings
 
-app = typer.Typer(help="Deliver affiliate postbacks.", no_args_is_help=False)
+app = typer.Typer(no_args_is_help=False)
 
 
 async def _run(lanes: int, overrides: dict[str, object]) -> None:
