@@ -35,6 +35,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.common import PG_DEFAULT
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Click redirect"
@@ -47,7 +49,6 @@ PACE_MS = 5
 PG_ENV = "CLICKTRAIL_BENCH_POSTGRES_URL"
 #: Comma-separated subset of "sqlite,postgresql" (the baseline always runs); for development.
 TARGETS_ENV = "CLICKTRAIL_BENCH_CLICK_TARGETS"
-PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 USER_AGENTS = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "

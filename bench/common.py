@@ -8,10 +8,14 @@ import socket
 import subprocess
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models import Advertiser, Affiliate, Offer, OfferPayoutRevenue
 
 
 def free_port() -> int:
@@ -58,3 +62,30 @@ async def pg_admin(base_url: str, sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+#: Where benchmarks create their throwaway PostgreSQL databases unless told otherwise.
+PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+async def add_offer_and_affiliate(
+    session: AsyncSession, entry: OfferPayoutRevenue, offer_name: str = "Bench offer"
+) -> tuple[Offer, Affiliate]:
+    """One advertiser, one active offer with ``entry`` as its base payout/revenue, and one
+    affiliate, flushed so their ids are known."""
+    now = datetime.now(UTC)
+    advertiser = Advertiser(name="Bench advertiser", time_created=now, time_saved=now)
+    session.add(advertiser)
+    await session.flush()
+    offer = Offer(
+        name=offer_name,
+        network_advertiser_id=advertiser.network_advertiser_id,
+        destination_url="https://example.com/?t={transaction_id}",
+        time_created=now,
+        time_saved=now,
+    )
+    offer.payout_revenue = [entry]
+    affiliate = Affiliate(name="Bench partner", time_created=now, time_saved=now)
+    session.add_all([offer, affiliate])
+    await session.flush()
+    return offer, affiliate

@@ -32,10 +32,17 @@ import asyncpg
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
-from bench.common import free_port, machine, pg_admin, wait_ready
+from bench.common import (
+    PG_DEFAULT,
+    add_offer_and_affiliate,
+    free_port,
+    machine,
+    pg_admin,
+    wait_ready,
+)
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
-from clicktrail.models import Advertiser, Affiliate, Click, Conversion, Offer, OfferPayoutRevenue
+from clicktrail.models import Click, Conversion, OfferPayoutRevenue
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -43,7 +50,6 @@ SECTION = "## Advertiser postbacks"
 CLICKS = 60_000
 DURATION = 8
 CONNECTIONS = 64
-PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 LUA = """
 local counter = 0
@@ -80,22 +86,10 @@ async def _seed(url: str, clicks: int) -> None:
     now = datetime.now(UTC)
     try:
         async with db.write() as session:
-            adv = Advertiser(name="Bench", time_created=now, time_saved=now)
-            session.add(adv)
-            await session.flush()
-            offer = Offer(
-                name="Bench offer",
-                network_advertiser_id=adv.network_advertiser_id,
-                destination_url="https://example.com/?t={transaction_id}",
-                time_created=now,
-                time_saved=now,
+            offer, aff = await add_offer_and_affiliate(
+                session,
+                OfferPayoutRevenue(event_id=0, payout_amount=5, revenue_amount=8, is_default=True),
             )
-            offer.payout_revenue = [
-                OfferPayoutRevenue(event_id=0, payout_amount=5, revenue_amount=8, is_default=True)
-            ]
-            aff = Affiliate(name="Bench partner", time_created=now, time_saved=now)
-            session.add_all([offer, aff])
-            await session.flush()
             offer_id, aff_id = offer.network_offer_id, aff.network_affiliate_id
         chunk = 5000
         for start in range(0, clicks, chunk):

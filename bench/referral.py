@@ -35,18 +35,22 @@ import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.common import free_port, machine, pg_admin, wait_ready
+from bench.common import (
+    PG_DEFAULT,
+    add_offer_and_affiliate,
+    free_port,
+    machine,
+    pg_admin,
+    wait_ready,
+)
 from clicktrail.auth.service import create_key
 from clicktrail.db import Database
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.migrations import upgrade
 from clicktrail.models import (
-    Advertiser,
-    Affiliate,
     AffiliateCode,
     Commission,
     Conversion,
-    Offer,
     OfferPayoutRevenue,
 )
 
@@ -57,7 +61,6 @@ REFERRALS = 100
 CONVERSIONS = 1500
 PINGS = 2000
 IN_FLIGHT = 32
-PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass
@@ -84,17 +87,8 @@ async def _seed(url: str) -> str:
     now = utcnow()
     try:
         async with db.write() as session:
-            advertiser = Advertiser(name="Bench Advertiser", time_created=now, time_saved=now)
-            session.add(advertiser)
-            await session.flush()
-            offer = Offer(
-                name="Bench SaaS",
-                network_advertiser_id=advertiser.network_advertiser_id,
-                destination_url="https://example.com/?t={transaction_id}",
-                time_created=now,
-                time_saved=now,
-            )
-            offer.payout_revenue = [
+            offer, affiliate = await add_offer_and_affiliate(
+                session,
                 OfferPayoutRevenue(
                     event_id=0,
                     payout_type="cps",
@@ -102,11 +96,9 @@ async def _seed(url: str) -> str:
                     revenue_type="rps",
                     revenue_percentage=Decimal(50),
                     is_default=True,
-                )
-            ]
-            affiliate = Affiliate(name="Bench Partner", time_created=now, time_saved=now)
-            session.add_all([offer, affiliate])
-            await session.flush()
+                ),
+                offer_name="Bench SaaS",
+            )
             session.add(
                 AffiliateCode(
                     network_affiliate_id=affiliate.network_affiliate_id,

@@ -26,7 +26,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.common import machine
+from bench.common import PG_DEFAULT, machine
 from bench.report_data import DAY, Shape, columns, generate
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
@@ -40,7 +40,6 @@ DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Aggregated reports"
 REPEAT = 3
 PG_ENV = "CLICKTRAIL_BENCH_POSTGRES_URL"
-PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
 NOTES = """\
