@@ -11,9 +11,10 @@ from sqlalchemy.orm import class_mapper
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import price
 from clicktrail.conversion.reasons import Reason
+from clicktrail.conversion.repository import ClickFacts
 from clicktrail.kit.ids import new_hex_id
 from clicktrail.kit.money import ZERO
-from clicktrail.models import Click, Conversion, Offer, OfferPayoutRevenue
+from clicktrail.models import Conversion, Offer, OfferPayoutRevenue
 
 #: Click columns copied onto the conversion, so reports never join raw clicks.
 CLICK_COPY = (
@@ -47,7 +48,7 @@ def status_of(draft: ConversionDraft, reason: Reason, offer: Offer | None) -> st
 def values(
     draft: ConversionDraft,
     reason: Reason,
-    click: Click | None,
+    click: ClickFacts | None,
     offer: Offer | None,
     entry: OfferPayoutRevenue | None,
     click_at: datetime | None,

@@ -32,10 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.conversion import repository, rows
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.reasons import Reason
+from clicktrail.conversion.repository import ClickFacts
 from clicktrail.errors import NotFound, ValidationFailed
 from clicktrail.kit.ids import is_hex_id
 from clicktrail.kit.timeutil import utcnow
-from clicktrail.models import Click, Conversion, Offer, OfferPayoutRevenue
+from clicktrail.models import Conversion, Offer, OfferPayoutRevenue
 from clicktrail.postback import outbox
 from clicktrail.report import rollup
 
@@ -77,7 +78,7 @@ async def record(session: AsyncSession, draft: ConversionDraft) -> Recorded:
 
 @dataclass(slots=True)
 class _Context:
-    clicks: dict[str, Click]
+    clicks: dict[str, ClickFacts]
     offers: dict[int, Offer]
     affiliates: set[int]
     tokens: dict[int, str]
@@ -100,20 +101,19 @@ def _order_key(offer: Offer, order_id: str) -> str:
 
 async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Context:
     tids = {d.transaction_id for d in drafts if d.transaction_id and is_hex_id(d.transaction_id)}
-    clicks = await repository.clicks_by_id(session, tids)
+    clicks = await repository.click_facts(session, tids)
     offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
     offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
-    offers = await repository.offers_by_id(session, offer_ids)
+    offers, tokens = await repository.offers_and_tokens(session, offer_ids)
     affiliate_ids = {
         d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
     }
     affiliates = await repository.existing_affiliate_ids(session, affiliate_ids)
-    tokens: dict[int, str] = {}
-    if any(d.verification_token is not None for d in drafts):
-        tokens = await repository.advertiser_tokens(
-            session, {o.network_advertiser_id for o in offers.values()}
-        )
-    accepted = await repository.accepted_click_events(session, set(clicks))
+    # A click that never had an accepted conversion cannot make a duplicate: only the
+    # clicks flagged ``has_conversion`` (set with every accepted one) are looked up.
+    accepted = await repository.accepted_click_events(
+        session, {tid for tid, click in clicks.items() if click.has_conversion}
+    )
     keys = {d.idempotency_key for d in drafts if d.idempotency_key}
     keys |= {
         _order_key(offers[d.offer_id], d.order_id)
@@ -154,7 +154,7 @@ def _refuse(draft: ConversionDraft, reason: Reason, error: Exception) -> None:
     raise _Refusal(reason)
 
 
-def _resolve_click(draft: ConversionDraft, ctx: _Context) -> Click | None:
+def _resolve_click(draft: ConversionDraft, ctx: _Context) -> ClickFacts | None:
     tid = draft.transaction_id
     if tid is None:
         return None
@@ -174,7 +174,7 @@ def _resolve_click(draft: ConversionDraft, ctx: _Context) -> Click | None:
     return click
 
 
-def _resolve_offer(draft: ConversionDraft, click: Click | None, ctx: _Context) -> Offer:
+def _resolve_offer(draft: ConversionDraft, click: ClickFacts | None, ctx: _Context) -> Offer:
     if click is not None:
         if draft.offer_id is not None and draft.offer_id != click.network_offer_id:
             _refuse(
@@ -213,7 +213,7 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     if draft.idempotency_key and draft.idempotency_key in ctx.by_key:
         return Recorded(ctx.by_key[draft.idempotency_key], replayed=True)
     created_at = draft.created_at or batch.now
-    click: Click | None = None
+    click: ClickFacts | None = None
     offer: Offer | None = None
     entry: OfferPayoutRevenue | None = None
     reason = Reason.NONE
@@ -268,7 +268,7 @@ def _rules(
     draft: ConversionDraft,
     offer: Offer,
     entry: OfferPayoutRevenue,
-    click: Click | None,
+    click: ClickFacts | None,
     click_at: datetime | None,
     created_at: datetime,
     ctx: _Context,
@@ -295,6 +295,13 @@ def _rules(
     return Reason.NONE
 
 
+async def _insert(session: AsyncSession, batch: _Batch) -> None:
+    if batch.bulk:
+        await repository.insert_rows(session, batch.rows)
+    else:
+        await repository.add_all(session, batch.new)
+
+
 async def record_many(
     session: AsyncSession,
     drafts: Sequence[ConversionDraft],
@@ -319,11 +326,11 @@ async def record_many(
     results = [_build(draft, batch) for draft in drafts]
     if batch.new:
         try:
-            async with session.begin_nested():
-                if bulk:
-                    await repository.insert_rows(session, batch.rows)
-                else:
-                    await repository.add_all(session, batch.new)
+            if any(row["idempotency_key"] for row in batch.rows):
+                async with session.begin_nested():
+                    await _insert(session, batch)
+            else:  # only an idempotency key can collide: no savepoint needed
+                await _insert(session, batch)
         except IntegrityError:
             # A concurrent transaction committed one of these idempotency keys first (the
             # unique index waited for it): decide again, now seeing its conversion.
