@@ -203,9 +203,9 @@ async def _component(url: str, *, stub: bool, batches: int = 12, size: int = 500
     async def _nothing(*_args: object, **_kwargs: object) -> int:
         return 0
 
-    saved = (rollup.apply_conversions, outbox.enqueue_for_conversions)
+    saved = (rollup.apply_conversion_rows, outbox.enqueue_for_conversions)
     if stub:
-        rollup.apply_conversions = _nothing  # type: ignore[assignment]
+        rollup.apply_conversion_rows = _nothing  # type: ignore[assignment]
         outbox.enqueue_for_conversions = _nothing
     await _seed(url, batches * size)
     db = Database(url, sqlite_synchronous="FULL")
@@ -226,7 +226,7 @@ async def _component(url: str, *, stub: bool, batches: int = 12, size: int = 500
                 await service.record_many(session, drafts, bulk=True)
         return batches * size / (time.perf_counter() - started)
     finally:
-        rollup.apply_conversions, outbox.enqueue_for_conversions = saved
+        rollup.apply_conversion_rows, outbox.enqueue_for_conversions = saved
         await db.dispose()
 
 

@@ -16,9 +16,10 @@ Answers, once the conversion is committed (group commit, see ``writer.py``):
 - ``404`` plain text for ``/`` without ``nid`` or ``transaction_id`` (not a postback).
 - ``503`` while the process starts or stops (the advertiser retries).
 
-CONTRACT: the tracking app mounts ``advertiser_postback`` at ``/`` for GET and POST. The
-writer is found through ``scope["app"].state.ct`` when the host is a Starlette app holding
-the ``AppState`` there, else it is the process's running writer.
+CONTRACT: the tracking app calls ``advertiser_postback(scope, receive, send)`` (plain ASGI,
+no framework objects on this hot path) for GET, POST and HEAD on ``/``. The writer is found
+through ``scope["app"].state.ct`` when the host is a Starlette app holding the
+``AppState`` there, else it is the process's running writer.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 import structlog
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.writer import ConversionWriter, WriterStopped, running_writer
@@ -73,33 +73,90 @@ class BadParameter(ValueError):
         self.message = message
 
 
-def _json(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type=_JSON)
+class _Answer:
+    """A complete response: status, content type and body."""
+
+    __slots__ = ("body", "content_type", "status")
+
+    def __init__(self, status: int, body: bytes, content_type: bytes) -> None:
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+
+    async def send(self, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": self.status,
+                "headers": [
+                    (b"content-type", self.content_type),
+                    (b"content-length", str(len(self.body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": self.body})
 
 
-def _error(field: str, message: str, status: int = 400) -> Response:
+_NOT_FOUND = _Answer(404, b"Not Found", b"text/plain; charset=utf-8")
+
+
+def _json(body: dict[str, Any], status: int = 200) -> _Answer:
+    return _Answer(status, orjson.dumps(body), b"application/json")
+
+
+def _error(field: str, message: str, status: int = 400) -> _Answer:
     return _json({"error": f"{field} {message}", "field": field}, status)
 
 
-async def _params(request: Request) -> dict[str, str]:
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise BadParameter("body", f"is larger than {_MAX_BODY} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    """The query string's parameters (the last of a repeated name wins)."""
+    raw: bytes = scope.get("query_string", b"")
+    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
+
+
+async def _params(scope: Scope, receive: Receive, query: dict[str, str]) -> dict[str, str]:
     params: dict[str, str] = {}
-    length = request.headers.get("content-length", "")
+    length = _header(scope, b"content-length")
     if length.isdigit() and int(length) > _MAX_BODY:
         raise BadParameter("body", f"is larger than {_MAX_BODY} bytes")
-    if request.method == "POST":
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if scope["method"] == "POST":
+        kind = _header(scope, b"content-type").split(";")[0].strip().lower()
         if kind == _JSON:
             try:
-                body = orjson.loads(await request.body() or b"{}")
+                body = orjson.loads(await _body(receive) or b"{}")
             except orjson.JSONDecodeError as exc:
                 raise BadParameter("body", "is not valid JSON") from exc
             if not isinstance(body, dict):
                 raise BadParameter("body", "must be a JSON object")
             params.update({str(k): "" if v is None else str(v) for k, v in body.items()})
         elif kind == "application/x-www-form-urlencoded":
-            text = (await request.body()).decode("utf-8", errors="replace")
+            text = (await _body(receive)).decode("utf-8", errors="replace")
             params.update(parse_qsl(text, keep_blank_values=True))
-    params.update(request.query_params)
+    params.update(query)
     for name, value in params.items():
         limit = _LIMITS.get(name, _DEFAULT_LIMIT)
         if len(value) > limit:
@@ -162,10 +219,10 @@ def draft_from(params: dict[str, str]) -> ConversionDraft:
     )
 
 
-def _writer(request: Request) -> ConversionWriter | None:
+def _writer(scope: Scope) -> ConversionWriter | None:
     """The writer of the app serving the request (``scope["app"].state.ct``), else the
     process's running writer (the tracking host calls us with a bare ASGI scope)."""
-    app = request.scope.get("app")
+    app = scope.get("app")
     state = getattr(getattr(app, "state", None), "ct", None)
     components: dict[str, Any] = getattr(state, "components", {}) if state is not None else {}
     writer = components.get(WRITER)
@@ -174,20 +231,25 @@ def _writer(request: Request) -> ConversionWriter | None:
     return running_writer()
 
 
-async def advertiser_postback(request: Request) -> Response:
-    query = request.query_params
-    if request.method == "GET" and "nid" not in query and "transaction_id" not in query:
-        return PlainTextResponse("Not Found", status_code=404)
+async def advertiser_postback(scope: Scope, receive: Receive, send: Send) -> None:
+    answer = await _answer(scope, receive)
+    await answer.send(send)
+
+
+async def _answer(scope: Scope, receive: Receive) -> _Answer:
+    query = _query(scope)
+    if scope["method"] == "GET" and "nid" not in query and "transaction_id" not in query:
+        return _NOT_FOUND
     try:
-        params = await _params(request)
+        params = await _params(scope, receive, query)
         if "nid" not in params and "transaction_id" not in params:
-            return PlainTextResponse("Not Found", status_code=404)
+            return _NOT_FOUND
         if not params.get("transaction_id", "").strip():
             raise BadParameter("transaction_id", "is required")
         draft = draft_from(params)
     except BadParameter as exc:
         return _error(exc.field, exc.message)
-    writer = _writer(request)
+    writer = _writer(scope)
     if writer is None:
         return _json({"error": "conversion writer is not running"}, 503)
     try:

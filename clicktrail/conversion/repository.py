@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion.reasons import ACCEPTED_CODES
+from clicktrail.kit.sqlin import in_list
 from clicktrail.models import (
     Advertiser,
     Affiliate,
@@ -65,7 +66,34 @@ class ClickFacts(NamedTuple):
 
 
 _CLICK_TABLE = cast(Table, Click.__table__)
-_CLICK_FACTS = select(*(_CLICK_TABLE.c[name] for name in ClickFacts._fields))
+
+
+def _click_facts_stmt(dialect: str) -> Any:
+    table = _CLICK_TABLE
+    return (
+        select(*(table.c[name] for name in ClickFacts._fields))
+        .where(in_list(table.c.transaction_id, "ids", dialect))
+        .order_by(table.c.transaction_id)
+        .with_for_update()
+    )
+
+
+def _mark_converted_stmt(dialect: str) -> Any:
+    table = _CLICK_TABLE
+    return (
+        update(table)
+        .where(in_list(table.c.transaction_id, "ids", dialect), table.c.has_conversion.is_(False))
+        .values(has_conversion=True)
+    )
+
+
+_DIALECTS = ("sqlite", "postgresql")
+_CLICK_FACTS = {d: _click_facts_stmt(d) for d in _DIALECTS}
+_MARK_CONVERTED = {d: _mark_converted_stmt(d) for d in _DIALECTS}
+
+
+def _dialect(session: AsyncSession) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
 async def click_facts(
@@ -75,12 +103,8 @@ async def click_facts(
     cannot deadlock) to serialise conversions of the same click."""
     if not transaction_ids:
         return {}
-    stmt = (
-        _CLICK_FACTS.where(_CLICK_TABLE.c.transaction_id.in_(sorted(transaction_ids)))
-        .order_by(_CLICK_TABLE.c.transaction_id)
-        .with_for_update()
-    )
-    result = await session.execute(stmt)
+    stmt = _CLICK_FACTS[_dialect(session)]
+    result = await session.execute(stmt, {"ids": sorted(transaction_ids)})
     return {row[0]: ClickFacts(*row) for row in result}
 
 
@@ -166,14 +190,6 @@ async def add_all(session: AsyncSession, conversions: Sequence[Conversion]) -> N
 
 
 _CONVERSION_INSERT = insert(cast(Table, Conversion.__table__))
-_MARK_CONVERTED = (
-    update(_CLICK_TABLE)
-    .where(
-        _CLICK_TABLE.c.transaction_id.in_(bindparam("ids", expanding=True)),
-        _CLICK_TABLE.c.has_conversion.is_(False),
-    )
-    .values(has_conversion=True)
-)
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -185,7 +201,7 @@ async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
 async def mark_clicks_converted(session: AsyncSession, transaction_ids: Collection[str]) -> None:
     if not transaction_ids:
         return
-    await session.execute(_MARK_CONVERTED, {"ids": sorted(transaction_ids)})
+    await session.execute(_MARK_CONVERTED[_dialect(session)], {"ids": sorted(transaction_ids)})
 
 
 async def get(

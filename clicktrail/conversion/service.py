@@ -338,7 +338,7 @@ async def record_many(
                 raise
             return await record_many(session, drafts, bulk=bulk, _retry=False)
         await repository.mark_clicks_converted(session, batch.converted)
-        await rollup.apply_conversions(session, batch.new, +1)
+        await rollup.apply_conversion_rows(session, batch.rows, +1)
         await outbox.enqueue_for_conversions(session, batch.new)
     return results
 

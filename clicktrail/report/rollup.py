@@ -235,9 +235,19 @@ def click_rollup_statements(
     return _click_acc(rows).statements(CLICK_METRICS, dialect)
 
 
-async def _run_named(session: AsyncSession, statements: list[Statement]) -> None:
+async def _run_upserts(session: AsyncSession, acc: _Acc, metrics: tuple[str, ...]) -> None:
+    """Run a batch's upserts on the session's connection as driver-level executemany
+    (positional tuples: no per-row dict or type processing, the values are plain ints and
+    strings)."""
+    style: ParamStyle = (
+        "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    )
+    statements = acc.statements(metrics, style)
+    if not statements:
+        return
+    connection = await session.connection()
     for sql, params in statements:
-        await session.execute(text(sql), [{f"p{i}": v for i, v in enumerate(p)} for p in params])
+        await connection.exec_driver_sql(sql, params)
 
 
 async def add_clicks(
@@ -249,40 +259,54 @@ async def add_clicks(
     whether its day rows are written too (default: the real clock)."""
     if rows:
         acc = _click_acc(rows, now=now)
-        await _run_named(session, acc.statements(CLICK_METRICS, "named"))
+        await _run_upserts(session, acc, CLICK_METRICS)
+
+
+_AT = {m: i for i, m in enumerate(CONVERSION_METRICS)}
+
+
+def row_deltas(row: Mapping[str, Any], sign: int) -> tuple[int, ...]:
+    """A conversion row's contribution in CONVERSION_METRICS order, times ``sign`` (reads
+    status, event_id, payout, revenue, sale_amount)."""
+    out = [0] * len(CONVERSION_METRICS)
+    status = row["status"]
+    if status == "approved":
+        out[_AT["event" if row["event_id"] else "cv"]] = sign
+        out[_AT["payout"]] = sign * micros(row["payout"])
+        out[_AT["revenue"]] = sign * micros(row["revenue"])
+        out[_AT["sale_amount"]] = sign * micros(row["sale_amount"])
+    elif status == "pending":
+        out[_AT["pending_cv"]] = sign
+        out[_AT["pending_payout"]] = sign * micros(row["payout"])
+        out[_AT["pending_revenue"]] = sign * micros(row["revenue"])
+    else:  # rejected, invalid
+        out[_AT["invalid_cv"]] = sign
+    return tuple(out)
 
 
 def conversion_deltas(conversion: Conversion, sign: int) -> tuple[int, ...]:
     """The conversion's contribution in CONVERSION_METRICS order, times ``sign``."""
-    values = dict.fromkeys(CONVERSION_METRICS, 0)
-    status = conversion.status
-    if status == "approved":
-        values["event" if conversion.event_id else "cv"] = 1
-        values["payout"] = micros(conversion.payout)
-        values["revenue"] = micros(conversion.revenue)
-        values["sale_amount"] = micros(conversion.sale_amount)
-    elif status == "pending":
-        values["pending_cv"] = 1
-        values["pending_payout"] = micros(conversion.payout)
-        values["pending_revenue"] = micros(conversion.revenue)
-    else:  # rejected, invalid
-        values["invalid_cv"] = 1
-    return tuple(sign * values[m] for m in CONVERSION_METRICS)
+    return row_deltas(_conversion_row(conversion), sign)
+
+
+_ROW_COLUMNS = (
+    "created_at",
+    "network_offer_id",
+    "network_affiliate_id",
+    "network_advertiser_id",
+    "event_id",
+    "status",
+    "payout",
+    "revenue",
+    "sale_amount",
+    *(column for column, _size in _DIM_SOURCES),
+    *VALUE_SOURCES.values(),
+)
 
 
 def _conversion_row(conversion: Conversion) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "created_at": conversion.created_at,
-        "network_offer_id": conversion.network_offer_id,
-        "network_affiliate_id": conversion.network_affiliate_id,
-        "network_advertiser_id": conversion.network_advertiser_id,
-        "event_id": conversion.event_id,
-    }
-    for column, _size in _DIM_SOURCES:
-        row[column] = getattr(conversion, column)
-    for column in VALUE_SOURCES.values():
-        row[column] = getattr(conversion, column)
-    return row
+    """The columns of a conversion the rollups read."""
+    return {column: getattr(conversion, column) for column in _ROW_COLUMNS}
 
 
 #: Values per admission lookup (well under every SQLite's bound-parameter limit).
@@ -312,27 +336,34 @@ async def _admitted_in_db(
 async def apply_conversions(
     session: AsyncSession, conversions: Sequence[Conversion], sign: int
 ) -> None:
-    """Add (+1) or remove (-1) these conversions' contributions, in the caller's transaction.
+    """Add (+1) or remove (-1) these conversions' contributions, in the caller's transaction."""
+    await apply_conversion_rows(session, [_conversion_row(c) for c in conversions], sign)
+
+
+async def apply_conversion_rows(
+    session: AsyncSession, rows: Sequence[Mapping[str, Any]], sign: int
+) -> None:
+    """``apply_conversions`` for conversion rows (column name -> value: the group-commit
+    writer's insert rows), without going through ORM objects.
 
     One admission lookup for the whole batch (values this process has not admitted yet),
     then one executemany upsert per rollup table with the batch's deltas summed per key."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
-    prepared: list[tuple[Conversion, dict[str, Any], int, dict[str, str]]] = []
+    prepared: list[tuple[Mapping[str, Any], int, dict[str, str]]] = []
     unknown: dict[int, set[tuple[str, str]]] = {}
-    for conversion in conversions:
-        row = _conversion_row(conversion)
+    for row in rows:
         at = _epoch(row["created_at"])
         day = at - at % _DAY
         values = {dim: clean_value(row[col]) for dim, col in VALUE_SOURCES.items()}
         for dim, value in values.items():
             if value and not ADMISSION.is_admitted(day, dim, value):
                 unknown.setdefault(day, set()).add((dim, value))
-        prepared.append((conversion, row, day, values))
+        prepared.append((row, day, values))
     in_db = await _admitted_in_db(session, unknown) if unknown else set()
     acc = _Acc(len(CONVERSION_METRICS))
     now = time.time()
-    for conversion, row, day, values in prepared:
+    for row, day, values in prepared:
         # A value with its own row that day (admitted by any process) keeps it, so that a
         # -1 always lands where the +1 went.
         admitted = {
@@ -341,14 +372,8 @@ async def apply_conversions(
             else ADMISSION.admit(day, dim, row["network_affiliate_id"] or 0, value)
             for dim, value in values.items()
         }
-        _accumulate(
-            acc,
-            row,
-            conversion_deltas(conversion, sign),
-            now=now,
-            admitted=admitted,
-        )
-    await _run_named(session, acc.statements(CONVERSION_METRICS, "named"))
+        _accumulate(acc, row, row_deltas(row, sign), now=now, admitted=admitted)
+    await _run_upserts(session, acc, CONVERSION_METRICS)
 
 
 async def apply_conversion(session: AsyncSession, conversion: Conversion, sign: int) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import orjson
 import structlog
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clicktrail.conversion.postback_endpoint import advertiser_postback
@@ -82,8 +81,7 @@ class TrackingApp:
         method: str = scope["method"]
         if path == "/":
             if method in ("GET", "POST", "HEAD"):
-                response = await advertiser_postback(Request(scope, receive))
-                await response(scope, receive, send)
+                await advertiser_postback(scope, receive, send)
                 return
             await _send(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return

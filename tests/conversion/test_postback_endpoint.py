@@ -167,3 +167,37 @@ async def test_bad_input_is_400_naming_the_field(
 async def test_root_without_postback_parameters_is_404(tracking: httpx.AsyncClient) -> None:
     response = await tracking.get("/")
     assert response.status_code == 404
+
+
+async def test_post_json_postback_query_string_wins(
+    db: Database, tracking: httpx.AsyncClient
+) -> None:
+    offer = await make_offer(db)
+    click = await make_click(db, offer, await make_affiliate(db))
+    response = await tracking.post(
+        "/?nid=1&adv1=from-query",
+        json={"transaction_id": click.transaction_id, "amount": 12.5, "adv1": "from-body"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    [row] = await _rows(db)
+    assert row.sale_amount == Decimal("12.5")
+    assert row.adv1 == "from-query"
+
+
+@pytest.mark.parametrize(
+    ("content", "headers"),
+    [
+        (b"[1, 2]", {"content-type": "application/json"}),
+        (b"{not json", {"content-type": "application/json"}),
+        (b"x" * 70_000, {"content-type": "application/x-www-form-urlencoded"}),
+    ],
+)
+async def test_bad_post_body_is_400_naming_the_body(
+    db: Database, tracking: httpx.AsyncClient, content: bytes, headers: dict[str, str]
+) -> None:
+    response = await tracking.post("/?nid=1", content=content, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["field"] == "body"
+    async with db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Conversion)) == 0
