@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -84,13 +85,19 @@ async def _first_key(db: Database) -> str | None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address [CLICKTRAIL_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port [CLICKTRAIL_PORT].")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Server processes sharing the port [CLICKTRAIL_WORKERS]."),
+    ] = None,
 ) -> None:
     """Run the server: tracking host, APIs and a postback worker, on one port.
 
     Migrates first unless CLICKTRAIL_AUTO_MIGRATE=false. On the first start with no API key,
-    creates a network key and prints it once.
+    creates a network key and prints it once. With --workers N, N processes share the port
+    (each with its own writers and background jobs; SQLite writers take turns through the
+    database's write lock file).
 
-    Example: clicktrail serve --host 0.0.0.0 --port 8080
+    Example: clicktrail serve --host 0.0.0.0 --port 8080 --workers 2
     """
     import uvicorn
 
@@ -99,6 +106,8 @@ def serve(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
+    if workers is not None:
+        overrides["workers"] = workers
     settings = get_settings().model_copy(update=overrides)
     if settings.auto_migrate:
         _migrate(settings)
@@ -111,17 +120,25 @@ def serve(
             f"(docs: {base}/docs)",
             flush=True,
         )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        "proxy_headers": False,
+        "lifespan": "on",
+    }
+    if settings.workers > 1:
+        # Worker processes build the app from the environment: hand them the overrides.
+        os.environ["CLICKTRAIL_HOST"] = settings.host
+        os.environ["CLICKTRAIL_PORT"] = str(settings.port)
+        os.environ["CLICKTRAIL_WORKERS"] = str(settings.workers)
+        os.environ["CLICKTRAIL_AUTO_MIGRATE"] = "false"
+        uvicorn.run("clicktrail.app:create_app", factory=True, workers=settings.workers, **options)
+        return
     from clicktrail.app import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        proxy_headers=False,
-        lifespan="on",
-    )
+    uvicorn.run(create_app(settings), **options)
 
 
 @keys_app.command("create")

@@ -18,6 +18,13 @@ class Settings(BaseSettings):
     # --- server -------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8080, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Server processes sharing the port (each runs the tracking host, the APIs "
+        "and the background jobs); more than 1 uses more cores.",
+    )
     database_url: str = Field(
         "sqlite+aiosqlite:///./var/clicktrail.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",

@@ -3,6 +3,10 @@
 SQLite runs in WAL mode with a busy timeout. Write transactions on SQLite start with
 ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing on a read-to-write
 upgrade; read transactions use a plain deferred ``BEGIN`` and never block the writer.
+Before ``BEGIN IMMEDIATE`` a writer takes the database's write lock file
+(:func:`write_lock_path`, shared by every clicktrail process on that file): writers queue
+in the kernel and start as soon as the previous one commits, instead of polling in
+SQLite's busy handler (ADR 0025).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from clicktrail.kit.filelock import FileLock
+
 IMMEDIATE = "clicktrail_immediate"
 
 
@@ -30,6 +36,11 @@ def sqlite_path(url: URL) -> Path | None:
     if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
+
+
+def write_lock_path(database: Path) -> Path:
+    """The lock file every writer of this SQLite database takes before BEGIN IMMEDIATE."""
+    return database.with_name(database.name + ".writelock")
 
 
 def _install_sqlite_hooks(engine: AsyncEngine, synchronous: str) -> None:
@@ -57,10 +68,13 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.drivername.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
+        #: Taken around every write transaction on a SQLite file (None otherwise).
+        self.write_lock: FileLock | None = None
         if self.is_sqlite:
             path = sqlite_path(self.url)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                self.write_lock = FileLock(write_lock_path(path))
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
@@ -77,8 +91,16 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in a write transaction: committed on success, rolled back on error."""
-        async with self.write_sessions() as session, session.begin():
+        async with self._write_turn(), self.write_sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        if self.write_lock is None:
+            yield
+        else:
+            async with self.write_lock.hold():
+                yield
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -89,7 +111,7 @@ class Database:
     @asynccontextmanager
     async def connect_write(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection in a write transaction (bulk paths such as the click writer)."""
-        async with self._write_engine.begin() as conn:
+        async with self._write_turn(), self._write_engine.begin() as conn:
             yield conn
 
     async def ping(self) -> bool:

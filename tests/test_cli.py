@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -16,7 +18,10 @@ from clicktrail.auth.service import hash_key
 from clicktrail.cli import app
 from clicktrail.config import get_settings
 from clicktrail.db import Database
+from clicktrail.migrations import upgrade
 from clicktrail.models import Advertiser, Affiliate, ApiKey, Offer
+from tests.fixtures.factories import make_affiliate, make_offer
+from tests.fixtures.server import free_port, kill_group, ready, serve
 
 runner = CliRunner()
 
@@ -146,3 +151,41 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+
+
+@pytest.mark.slow
+async def test_serve_with_two_workers_records_every_click_and_conversion(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    offer = await make_offer(db, destination_url="https://lp.example/?tid={transaction_id}")
+    affiliate = await make_affiliate(db)
+    await db.dispose()
+    log = tmp_path / "server.log"
+    port = free_port()
+    process = serve(url, port, log, "--workers", "2")
+    try:
+        await ready(port, process, log)
+        proc = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        children = (await asyncio.to_thread(proc.read_text)).split()
+        assert len(children) >= 2  # the worker processes (uvicorn's supervisor is the parent)
+        link = f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
+        limits = httpx.Limits(max_connections=32)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
+            clicks = await asyncio.gather(*(client.get(f"{link}&sub1=w{i}") for i in range(120)))
+            assert {r.status_code for r in clicks} == {302}
+            tids = [r.headers["location"].rsplit("tid=", 1)[1] for r in clicks]
+            posts = await asyncio.gather(
+                *(client.get("/", params={"nid": "1", "transaction_id": t}) for t in tids[:60])
+            )
+            assert {r.status_code for r in posts} == {200}
+            assert {r.json()["status"] for r in posts} == {"approved"}
+    finally:
+        kill_group(process)
+    with sqlite3.connect(tmp_path / "workers.db") as conn:
+        stored = {row[0] for row in conn.execute("SELECT transaction_id FROM click")}
+        converted = {row[0] for row in conn.execute("SELECT transaction_id FROM conversion")}
+    assert set(tids) <= stored
+    assert converted == set(tids[:60])

@@ -24,6 +24,8 @@ from typing import Any
 import orjson
 
 from clicktrail.click.rows import COLUMNS
+from clicktrail.db import write_lock_path
+from clicktrail.kit.filelock import FileLock
 from clicktrail.report import rollup
 from clicktrail.tracking.unique import lookup_bounds, mark_unique
 
@@ -83,6 +85,7 @@ class SqliteBatchWriter:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         self.conn = conn
+        self.lock = FileLock(write_lock_path(Path(path)))
         placeholders = ", ".join("?" for _ in COLUMNS)
         self.insert_sql = f"INSERT INTO click ({', '.join(COLUMNS)}) VALUES ({placeholders})"
 
@@ -131,6 +134,10 @@ class SqliteBatchWriter:
         """Commit the batch; each click's is_unique. ``retry``: the batch may be partly
         stored already (a reply was lost): stored clicks are skipped, not doubled."""
         items = to_items(records, windows)
+        with self.lock.hold_blocking():
+            return self._write(items, retry)
+
+    def _write(self, items: list[Item], retry: bool) -> list[bool]:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:

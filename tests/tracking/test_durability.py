@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -20,52 +13,7 @@ import pytest
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from tests.fixtures.factories import make_affiliate, make_key, make_offer
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.update(
-        CLICKTRAIL_DATABASE_URL=url,
-        CLICKTRAIL_HOST="127.0.0.1",
-        CLICKTRAIL_PORT=str(port),
-        CLICKTRAIL_WORKER_ENABLED="false",
-        CLICKTRAIL_LOG_LEVEL="WARNING",
-        CLICKTRAIL_LOG_FORMAT="json",
-        CLICKTRAIL_AUTO_MIGRATE="false",  # migrated by the test already
-    )
-    command = [str(Path(sys.executable).parent / "clicktrail"), "serve"]
-    with log.open("ab") as sink:
-        # Its own process group, so the writer process it starts is cleaned up with it.
-        return subprocess.Popen(
-            command, env=env, stdout=sink, stderr=sink, start_new_session=True, cwd=log.parent
-        )
-
-
-async def _ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited:\n{await asyncio.to_thread(log.read_text)}")
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-    raise AssertionError(f"server did not start:\n{await asyncio.to_thread(log.read_text)}")
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+from tests.fixtures.server import free_port, kill_group, ready, serve
 
 
 @pytest.mark.slow
@@ -79,11 +27,11 @@ async def test_every_acknowledged_click_survives_kill_9(tmp_path: Path) -> None:
     await db.dispose()
     link = f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
     log = tmp_path / "server.log"
-    port = _free_port()
-    process = _serve(url, port, log)
+    port = free_port()
+    process = serve(url, port, log)
     acknowledged: list[str] = []
     try:
-        await _ready(port, process, log)
+        await ready(port, process, log)
         stop = asyncio.Event()
         enough = asyncio.Event()
 
@@ -113,17 +61,17 @@ async def test_every_acknowledged_click_survives_kill_9(tmp_path: Path) -> None:
         waiter = asyncio.create_task(enough.wait())
         await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
-        _kill_group(process)  # mid-load, no warning
+        kill_group(process)  # mid-load, no warning
         stop.set()
         await asyncio.gather(*tasks)
     finally:
-        _kill_group(process)
+        kill_group(process)
     assert len(acknowledged) >= 300
 
-    port = _free_port()
-    process = _serve(url, port, log)
+    port = free_port()
+    process = serve(url, port, log)
     try:
-        await _ready(port, process, log)
+        await ready(port, process, log)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             response = await client.get(
                 f"/v1/networks/reporting/clicks/{acknowledged[-1]}",
@@ -133,7 +81,7 @@ async def test_every_acknowledged_click_survives_kill_9(tmp_path: Path) -> None:
             assert response.json()["transaction_id"] == acknowledged[-1]
             assert (await client.get(link)).status_code == 302  # tracking again
     finally:
-        _kill_group(process)
+        kill_group(process)
 
     with sqlite3.connect(tmp_path / "durable.db") as conn:
         stored = {row[0] for row in conn.execute("SELECT transaction_id FROM click")}
