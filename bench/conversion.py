@@ -47,9 +47,10 @@ from clicktrail.models import Click, Conversion, OfferPayoutRevenue
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Advertiser postbacks"
-CLICKS = 60_000
+CLICKS = 100_000
 DURATION = 8
-CONNECTIONS = 64
+#: (batch max, wrk connections, server processes) per database, in this order.
+RUNS: tuple[tuple[int, int, int], ...] = ((1, 64, 1), (1000, 64, 1), (1000, 256, 1), (1000, 256, 2))
 
 LUA = """
 local counter = 0
@@ -73,6 +74,9 @@ end
 class Result:
     database: str
     batch: int
+    connections: int
+    workers: int
+    cpu_us: float  # server CPU (every process of the server) per request
     requests: int
     non_2xx: int
     rps: float
@@ -135,7 +139,26 @@ def _parse_wrk(text: str) -> tuple[int, int, float, float, float]:
     return requests, failed, rps, p50, p99
 
 
-def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by ``pid`` and its children (uvicorn workers, the SQLite click
+    writer)."""
+    total = 0.0
+    pending = [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / tick
+        pending += [int(c) for c in children]
+    return total
+
+
+def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> Result:
+    batch, connections, workers = run
     asyncio.run(_seed(url, CLICKS))
     port = free_port()
     env = {
@@ -148,7 +171,14 @@ def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
         "CLICKTRAIL_SQLITE_SYNCHRONOUS": "FULL",
     }
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "clicktrail"), "serve", "--port", str(port)],
+        [
+            str(ROOT / ".venv" / "bin" / "clicktrail"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -158,11 +188,12 @@ def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
         wait_ready(port, server)
         script = workdir / "postback.lua"
         script.write_text(LUA % {"stride": CLICKS // 2})
+        cpu_before = _tree_cpu(server.pid)
         out = subprocess.run(
             [
                 "wrk",
                 "-t2",
-                f"-c{CONNECTIONS}",
+                f"-c{connections}",
                 f"-d{DURATION}s",
                 "--latency",
                 "-s",
@@ -174,6 +205,7 @@ def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
             check=True,
             timeout=DURATION + 60,
         ).stdout
+        cpu = _tree_cpu(server.pid) - cpu_before
     finally:
         server.terminate()
         try:
@@ -186,7 +218,10 @@ def _run_one(name: str, url: str, batch: int, workdir: Path) -> Result:
     stored = asyncio.run(_count(url))
     if requests >= CLICKS // 2:
         print(f"warning: {requests} requests may exceed the seeded clicks per thread")
-    return Result(name, batch, requests, failed, rps, p50, p99, stored)
+    cpu_us = cpu / max(requests, 1) * 1e6
+    return Result(
+        name, batch, connections, workers, cpu_us, requests, failed, rps, p50, p99, stored
+    )
 
 
 async def _component(url: str, *, stub: bool, batches: int = 12, size: int = 500) -> float:
@@ -246,11 +281,11 @@ def _components() -> list[tuple[str, bool, float]]:
     return found
 
 
-def _sqlite(batch: int) -> Result:
+def _sqlite(run: tuple[int, int, int]) -> Result:
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(url)
-        return _run_one("SQLite (WAL, synchronous=FULL)", url, batch, Path(tmp))
+        return _run_one("SQLite (WAL, synchronous=FULL)", url, run, Path(tmp))
 
 
 def _pg_url() -> tuple[str, str, str] | None:
@@ -271,13 +306,13 @@ def _pg_drop(pg: tuple[str, str, str]) -> None:
     asyncio.run(pg_admin(pg[1], f'DROP DATABASE IF EXISTS "{pg[2]}" WITH (FORCE)'))
 
 
-def _postgres(batch: int) -> Result | None:
+def _postgres(run: tuple[int, int, int]) -> Result | None:
     pg = _pg_url()
     if pg is None:
         return None
     try:
         with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
-            return _run_one("PostgreSQL", pg[0], batch, Path(tmp))
+            return _run_one("PostgreSQL", pg[0], run, Path(tmp))
     finally:
         _pg_drop(pg)
 
@@ -291,35 +326,44 @@ def _write_doc(
         f"Command: `{command}` ({datetime.now(UTC):%Y-%m-%d}). Machine: {machine()}; "
         f"load average before/after the run {LOAD[0]:.1f}/{os.getloadavg()[0]:.1f} (a "
         "shared box: other work running at the same time lowers every figure); "
-        f"wrk (2 threads, {CONNECTIONS} connections, {DURATION} s) on the same box as the "
-        "server (one uvicorn worker) and the database.",
+        f"wrk (2 threads, {DURATION} s, the connections shown) on the same box as the server "
+        "and the database.",
         "",
         "Each request converts a different seeded click: click lookup, rules, pricing, "
         "insert, `click.has_conversion`, rollup and outbox, then the commit before the answer. "
         "`batch 1` is one commit per postback (the writer with `CLICKTRAIL_CONVERSION_BATCH_MAX"
-        "=1`); `group commit` is the default writer. `stored` is the number of conversions in "
-        "the database afterwards (it must be at least the 2xx answers); `failed` counts non-2xx "
-        "answers and wrk timeouts (2 s).",
+        "=1`); `group commit` is the default writer. `conns` are wrk's concurrent connections "
+        "(advertisers' servers sending at once), `procs` the server processes (`serve "
+        "--workers`), `CPU µs` the server's CPU time (all its processes, the SQLite engine "
+        "included, PostgreSQL's backends not) per request. `stored` is the number of "
+        "conversions in the database afterwards (it must be at least the 2xx answers); "
+        "`failed` counts non-2xx answers and wrk timeouts (2 s).",
         "",
-        "| database | writer | postbacks/s | p50 ms | p99 ms | requests | failed | stored |",
-        "|---|---|---|---|---|---|---|---|",
+        "| database | writer | conns | procs | postbacks/s | p50 ms | p99 ms | CPU µs | "
+        "requests | failed | stored |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         writer = "batch 1" if r.batch == 1 else f"group commit (≤{r.batch})"
         lines.append(
-            f"| {r.database} | {writer} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
-            f"{r.requests:,} | {r.non_2xx} | {r.stored:,} |"
+            f"| {r.database} | {writer} | {r.connections} | {r.workers} | {r.rps:,.0f} | "
+            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.cpu_us:.0f} | {r.requests:,} | "
+            f"{r.non_2xx} | {r.stored:,} |"
         )
-    by_db: dict[str, dict[int, Result]] = {}
-    for r in results:
-        by_db.setdefault(r.database, {})[r.batch] = r
     lines.append("")
-    for name, runs in by_db.items():
-        if 1 in runs and len(runs) > 1:
-            group = max(runs.values(), key=lambda r: r.batch)
+    for name in dict.fromkeys(r.database for r in results):
+        runs = {(r.batch, r.connections, r.workers): r for r in results if r.database == name}
+        single, group = runs.get((1, 64, 1)), runs.get((1000, 64, 1))
+        if single is not None and group is not None:
             lines.append(
-                f"- {name}: group commit / one commit per postback = "
-                f"{group.rps / runs[1].rps:.1f}x."
+                f"- {name}: group commit / one commit per postback (64 connections) = "
+                f"{group.rps / single.rps:.1f}x."
+            )
+        one, two = runs.get((1000, 256, 1)), runs.get((1000, 256, 2))
+        if one is not None and two is not None:
+            lines.append(
+                f"- {name}: two server processes / one (256 connections) = "
+                f"{two.rps / one.rps:.2f}x."
             )
     lines += [
         "",
@@ -363,11 +407,11 @@ def main() -> None:
         print("the conversion benchmark needs wrk: apt-get install -y wrk")
         raise SystemExit(2)
     results: list[Result] = []
-    for batch in (1, 1000):
-        results.append(_sqlite(batch))
+    for run in RUNS:
+        results.append(_sqlite(run))
         print(results[-1], flush=True)
-    for batch in (1, 1000):
-        pg = _postgres(batch)
+    for run in RUNS:
+        pg = _postgres(run)
         if pg is not None:
             results.append(pg)
             print(pg, flush=True)
