@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     conversion_batch_max: int = Field(
         1000, ge=1, le=10000, description="Most advertiser postbacks written per commit."
     )
+    conversion_writers: int = Field(
+        0,
+        ge=0,
+        le=8,
+        description="Advertiser-postback batches in flight at once per process; 0 = 2 on "
+        "PostgreSQL (the next batch runs while the previous one commits), 1 on SQLite.",
+    )
     # --- postbacks ----------------------------------------------------------------------
     worker_enabled: bool = Field(True, description="`serve` also runs a postback worker.")
     postback_allow_private: bool = Field(

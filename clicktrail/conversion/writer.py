@@ -9,6 +9,11 @@ commits, the next one fills, so batches grow with load and a lone request is wri
 once. A batch that fails is retried one draft per transaction so that one bad draft
 fails alone. Nothing is acknowledged before it is committed, so a crash loses only
 unanswered requests, which the advertiser retries.
+
+With ``concurrency`` > 1 (PostgreSQL), the next batch is taken and written as soon as
+the previous one reaches its COMMIT, so the database's commit and the next batch's work
+overlap; a batch's statements never overlap another's (``_stage``), and rollup rows are
+locked in key order, so two batches in flight cannot deadlock (ADR 0024).
 """
 
 from __future__ import annotations
@@ -45,17 +50,23 @@ class ConversionWriter:
 
     name = "conversion_writer"
 
-    def __init__(self, db: Database, *, max_batch: int = 1000) -> None:
+    def __init__(self, db: Database, *, max_batch: int = 1000, concurrency: int = 1) -> None:
         self.db = db
         self.max_batch = max_batch
+        self.concurrency = max(1, concurrency)
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        #: Held from taking a batch until its COMMIT starts.
+        self._stage = asyncio.Lock()
         self._accepting = False
 
     async def start(self) -> None:
         global _running
         self._accepting = True
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        self._tasks = [
+            asyncio.create_task(self._run(), name=f"{self.name}-{i}")
+            for i in range(self.concurrency)
+        ]
         _running = self
 
     async def stop(self) -> None:
@@ -64,17 +75,19 @@ class ConversionWriter:
         self._accepting = False
         if _running is self:
             _running = None
-        if self._task is None:
+        if not self._tasks:
             return
         await self._queue.join()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
 
     async def submit(self, draft: ConversionDraft) -> Recorded:
         """Queue ``draft`` and return once the transaction holding it has committed."""
-        if not self._accepting or self._task is None or self._task.done():
+        if not self._accepting or not self._tasks or all(t.done() for t in self._tasks):
             raise WriterStopped("conversion writer is not running")
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((draft, future))
@@ -82,31 +95,44 @@ class ConversionWriter:
 
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self.max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            await self._stage.acquire()
+            stage = [True]  # still held
+            batch: list[_Item] = []
             try:
-                await self._write(batch)
+                batch.append(await self._queue.get())
+                while len(batch) < self.max_batch and not self._queue.empty():
+                    batch.append(self._queue.get_nowait())
+                await self._write(batch, stage)
             except Exception:  # pragma: no cover - _write settles every future itself
                 log.exception("conversion_batch_crashed", size=len(batch))
             finally:
+                self._release(stage)
                 for _ in batch:
                     self._queue.task_done()
 
-    async def _write(self, batch: list[_Item]) -> None:
+    def _release(self, stage: list[bool]) -> None:
+        """Let the next batch start (once per batch)."""
+        if stage[0]:
+            stage[0] = False
+            self._stage.release()
+
+    async def _write(self, batch: list[_Item], stage: list[bool]) -> None:
         live = [(draft, future) for draft, future in batch if not future.cancelled()]
         if not live:
             return
         try:
             async with self.db.write() as session:
                 results = await record_many(session, [draft for draft, _ in live], bulk=True)
+                # Everything is written; the COMMIT at the block's end may overlap the next
+                # batch (on SQLite the next one waits for the write lock anyway).
+                self._release(stage)
         except Exception as exc:
             if len(live) == 1:
                 _settle_error(live[0][1], exc)
                 return
             log.warning("conversion_batch_retried_singly", size=len(live), error=repr(exc))
             for item in live:
-                await self._write([item])
+                await self._write([item], [False])
             return
         for (_, future), result in zip(live, results, strict=True):
             if not future.done():
@@ -120,6 +146,10 @@ def _settle_error(future: asyncio.Future[Recorded], exc: Exception) -> None:
 
 def install(state: AppState) -> ConversionWriter:
     """Create the process's writer and expose it as ``state.components["conversion_writer"]``."""
-    writer = ConversionWriter(state.db, max_batch=state.settings.conversion_batch_max)
+    settings = state.settings
+    concurrency = settings.conversion_writers or (1 if state.db.is_sqlite else 2)
+    writer = ConversionWriter(
+        state.db, max_batch=settings.conversion_batch_max, concurrency=concurrency
+    )
     state.components[ConversionWriter.name] = writer
     return writer

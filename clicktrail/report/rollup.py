@@ -150,10 +150,12 @@ class _Acc:
                 row[i] += deltas[i]
 
     def statements(self, metrics: tuple[str, ...], style: ParamStyle) -> list[Statement]:
+        """One upsert per table, tables in a fixed order and rows in key order, so that
+        concurrent writers lock rollup rows in the same order (no deadlocks on PostgreSQL)."""
         out: list[Statement] = []
         for (cube, grain), rows in self.data.items():
             if rows:
-                params = [(*key, *vals) for key, vals in rows.items()]
+                params = [(*key, *rows[key]) for key in sorted(rows)]
                 out.append((upsert_sql(cube, grain, metrics, style), params))
         return out
 

@@ -14,6 +14,7 @@ from clicktrail.conversion.writer import ConversionWriter, WriterStopped
 from clicktrail.db import Database
 from clicktrail.errors import ValidationFailed
 from clicktrail.models import Conversion
+from clicktrail.models.rollup import TABLES
 from tests.fixtures.factories import make_affiliate, make_click, make_offer
 
 
@@ -105,3 +106,33 @@ async def test_app_registers_and_runs_the_writer(app: ClicktrailApp) -> None:
     assert isinstance(writer, ConversionWriter)
     recorded = await writer.submit(_draft("a" * 32))
     assert recorded.conversion.error_code == 13
+
+
+RollupEntityHour = TABLES[("entity", "hour")]
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+async def test_batches_in_flight_keep_every_rule(db: Database, concurrency: int) -> None:
+    """Two batches in flight (PostgreSQL's default): every click converts once, replays of
+    the same click are refused as duplicates, and the rollup counts what is stored."""
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    clicks = [await make_click(db, offer, affiliate) for _ in range(40)]
+    writer = ConversionWriter(db, max_batch=6, concurrency=concurrency)
+    await writer.start()
+    try:
+        drafts = [_draft(c.transaction_id) for c in clicks for _ in range(3)]
+        results = await asyncio.gather(*(writer.submit(d) for d in drafts))
+    finally:
+        await writer.stop()
+    approved = [r.conversion for r in results if r.conversion.status == "approved"]
+    assert sorted(c.transaction_id or "" for c in approved) == sorted(
+        c.transaction_id for c in clicks
+    )
+    assert sum(1 for r in results if r.conversion.error_code == 8) == 80  # duplicates
+    assert await _count(db) == 120
+    async with db.read() as session:
+        rolled = await session.scalar(
+            select(func.sum(RollupEntityHour.c.cv) + func.sum(RollupEntityHour.c.invalid_cv))
+        )
+    assert rolled == 120
