@@ -369,7 +369,7 @@ def _write_doc(
         "",
         "Where the time goes (same run, in-process `service.record_many(..., bulk=True)`, "
         "batches of 500 fresh clicks, no HTTP): with the real `report.rollup."
-        "apply_conversions` and `postback.outbox.enqueue_for_conversions`, and with both "
+        "apply_conversion_rows` and `postback.outbox.enqueue_for_conversions`, and with both "
         "replaced by no-ops.",
         "",
         "| database | rollup + outbox | conversions/s |",
@@ -379,15 +379,16 @@ def _write_doc(
         lines.append(f"| {name} | {'no-ops' if stub else 'real'} | {rate:,.0f} |")
     lines += [
         "",
-        "What stands in the way of the 5,000/s goal: every step is now a statement or two "
-        "per batch (about 15 per batch whatever its size: click lookup, offers, duplicates, "
-        "keys, insert, `has_conversion`, one rollup admission lookup, the rollup upserts, "
-        "one pixel query), so the rest is CPU in the one server process: building each "
-        "conversion (row values, pricing, id), its rollup keys, and the HTTP request itself "
-        "share one core with the writer, the database and wrk. Under wrk the writer is "
-        "busy all the time with batches of ~30 (the loop serves requests between its "
-        "statements); the in-process figures above are the writer's ceiling. Figures on a "
-        "shared, loaded box are low across the board; compare the ratios of one run.",
+        "Reading the tables: a group-commit batch can only hold the postbacks in flight, so "
+        "with 64 connections batches stay near 30 and the per-batch cost dominates; with 256 "
+        "they grow to a few hundred. Past that the one server process is the limit: its CPU "
+        "per request (HTTP parsing and answering on uvicorn, building and pricing the "
+        "conversion, rollup keys, the driver) times the rate is about one core, and the "
+        "other core is shared by wrk and the database. The in-process rates above are the "
+        "writer's ceiling without HTTP. Two server processes help when a core is free for "
+        "them (PostgreSQL, whose batches overlap); on SQLite they take turns on the write "
+        "lock. Figures move 20-40% with the load of other work on this shared box; compare "
+        "rows of one run.",
         "",
     ]
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
