@@ -13,10 +13,11 @@ bucket's start in unix seconds):
 
 The click hot path writes the hour grain; day rows are derived by compaction once a UTC
 day is over (``rollup_state``), and written directly by the rare late writers. Coarse cubes
-without the entity keys exist for finished days only (:data:`COARSE`).
+without the entity keys (or with one entity and one dimension) exist for finished days only
+(:data:`COARSE`), at hour and day grain and in aligned blocks of days (:data:`BLOCK_DAYS`).
 
 Money is stored in integer micro-units (``amount * 10**6``) so sums are exact on both
-engines. ADR 0040 and 0041 explain the layout.
+engines. ADR 0040, 0041, 0045 and 0046 explain the layout.
 """
 
 from __future__ import annotations
@@ -63,13 +64,21 @@ OTHER = "\x1fother"
 VALUE_MAX = 255
 
 CUBES: dict[str, tuple[str, ...]] = {"entity": ENTITY_KEYS, "dims": DIMS_KEYS, "value": VALUE_KEYS}
-#: Coarse cubes, derived from the entity cube for finished days only (compaction builds both
-#: grains; late writers add to them); never written by the click hot path. Reports over
-#: compacted days read them when they cover the request (ADR 0040).
+#: Coarse cubes, derived from their source cube for finished days only (compaction builds
+#: every grain; late writers add to them); never written by the click hot path. Reports over
+#: compacted days read them when they cover the request (ADR 0040). The coarse ``values``
+#: cube also keeps each dimension's empty value: entity total minus every value (ADR 0046).
+#: In order of preference: a report reads the first one that covers its keys and filters,
+#: so narrower cubes come before wider ones over the same source.
 COARSE: dict[str, tuple[str, ...]] = {
     "offer": ("offer_id", "advertiser_id", "event_id"),
     "affiliate": ("affiliate_id", "event_id"),
     "geo": DIMS_KEYS[len(ENTITY_KEYS) :],
+    # Entity x one low-cardinality dimension: the two-column reports managers read daily
+    # (offer or advertiser by country or device, affiliate by country), ADR 0045.
+    "offer_country": ("offer_id", "advertiser_id", "event_id", "country_code"),
+    "offer_device": ("offer_id", "advertiser_id", "event_id", "device_type"),
+    "affiliate_country": ("affiliate_id", "event_id", "country_code"),
     "values": ("dim", "value"),
 }
 #: The cube each coarse cube is summed from.
@@ -77,10 +86,20 @@ COARSE_SOURCE: dict[str, str] = {
     "offer": "entity",
     "affiliate": "entity",
     "geo": "dims",
+    "offer_country": "dims",
+    "offer_device": "dims",
+    "affiliate_country": "dims",
     "values": "value",
 }
 ALL_CUBES: dict[str, tuple[str, ...]] = {**CUBES, **COARSE}
 GRAINS: dict[str, int] = {"hour": 3600, "day": 86400}
+#: The coarse cubes' third grain (ADR 0046): aligned blocks of these many UTC days, a block
+#: of ``n`` days starting on a day whose number since 1970-01-01 is a multiple of ``n``
+#: (``bucket % (n * 86400) == 0``), its length in the ``days`` column. Compaction builds a
+#: block when it compacts the block's last day; a long range reads a few blocks instead of
+#: one row set per day.
+BLOCK = "block"
+BLOCK_DAYS: tuple[int, ...] = (32, 16, 8, 4, 2)
 
 _STRING_SIZES = {
     "dim": 16,
@@ -109,12 +128,19 @@ def metric_columns() -> list[sa.Column[object]]:
     ]
 
 
-def primary_key(cube: str) -> tuple[str, ...]:
-    """Key order: value cubes lead with ``dim`` (every query names one)."""
+def key_names(cube: str, grain: str) -> tuple[str, ...]:
+    """The key columns after ``bucket``: block rows also carry their length, ``days``."""
+    return ("days", *ALL_CUBES[cube]) if grain == BLOCK else ALL_CUBES[cube]
+
+
+def primary_key(cube: str, grain: str = "hour") -> tuple[str, ...]:
+    """Key order: value cubes lead with ``dim`` (every query names one); blocks then
+    ``days``."""
     keys = ALL_CUBES[cube]
+    lead = ("days",) if grain == BLOCK else ()
     if keys[0] == "dim":
-        return ("dim", "bucket", *keys[1:])
-    return ("bucket", *keys)
+        return ("dim", *lead, "bucket", *keys[1:])
+    return (*lead, "bucket", *keys)
 
 
 def _table(cube: str, grain: str) -> sa.Table:
@@ -127,9 +153,9 @@ def _table(cube: str, grain: str) -> sa.Table:
         name,
         Base.metadata,
         sa.Column("bucket", sa.BigInteger(), nullable=False),
-        *[key_column(k) for k in ALL_CUBES[cube]],
+        *[key_column(k) for k in key_names(cube, grain)],
         *metric_columns(),
-        sa.PrimaryKeyConstraint(*primary_key(cube), name=f"pk_{name}"),
+        sa.PrimaryKeyConstraint(*primary_key(cube, grain), name=f"pk_{name}"),
         *(extra if grain == "day" and cube in CUBES else []),
     )
 
@@ -144,7 +170,9 @@ STATE = sa.Table(
 )
 DAY_COMPLETE_BEFORE = "day_complete_before"
 
-#: (cube, grain) -> Table
+#: (cube, grain) -> Table, each cube's grains in write order (hour, day, block).
 TABLES: dict[tuple[str, str], sa.Table] = {
-    (cube, grain): _table(cube, grain) for cube in ALL_CUBES for grain in GRAINS
+    (cube, grain): _table(cube, grain)
+    for cube in ALL_CUBES
+    for grain in (*GRAINS, *((BLOCK,) if cube in COARSE else ()))
 }

@@ -6,20 +6,26 @@ of its hour rows and moves the ``day_complete_before`` mark past it, in one tran
 Reports use day rows only before the mark and hour rows after it, so a day is never
 skipped nor counted twice.
 
+The coarse cubes' blocks (aligned runs of 2..32 days, ADR 0046) are rebuilt from their day
+rows when their last day is compacted, in the same transaction.
+
 Writers that touch a day which is already over (late conversions, status changes, clicks
-recorded with an old timestamp) add to both grains themselves; the recomputation adds the
-hour sums onto day rows (``+ excluded``) after deleting them, so a concurrent late write is
-kept whichever commits first (ADR 0042).
+recorded with an old timestamp) add to both grains themselves (and to every block over by
+then); the recomputation adds the hour sums onto day rows (``+ excluded``) after deleting
+them, so a concurrent late write is kept whichever commits first (ADR 0042).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models.rollup import (
+    BLOCK,
+    BLOCK_DAYS,
     COARSE,
     COARSE_SOURCE,
     CUBES,
@@ -61,13 +67,44 @@ async def _first_hour(session: AsyncSession) -> int | None:
     return int(value) if value is not None else None
 
 
+def _values_source() -> str:
+    """The coarse ``values`` cube's rows of one day: the value cube's, plus for each
+    dimension an empty-value row, the entity total minus every value (ADR 0046); the
+    hot-path value cube keeps no empty values (ADR 0041)."""
+    dims = " UNION ALL ".join(f"SELECT '{d}' AS dim" for d in VALUE_DIMS)
+    metrics = ", ".join(METRICS)
+    minus = ", ".join(f"-{m} AS {m}" for m in METRICS)
+    window = "bucket >= :day AND bucket < :end"
+    return (
+        f"(SELECT bucket, dim, value, {metrics} FROM rollup_value_hour "
+        f"WHERE {_scope(('dim',))}{window} "
+        f"UNION ALL SELECT bucket, d.dim, '' AS value, {metrics} "
+        f"FROM rollup_entity_hour CROSS JOIN ({dims}) AS d WHERE {window} "
+        f"UNION ALL SELECT bucket, dim, '' AS value, {minus} FROM rollup_value_hour "
+        f"WHERE {_scope(('dim',))}{window}) AS s"
+    )
+
+
+def _scope(keys: tuple[str, ...]) -> str:
+    """The value tables' leading ``dim`` condition (lets every statement use the key)."""
+    if "dim" not in keys:
+        return ""
+    dims = ", ".join(f"'{d}'" for d in VALUE_DIMS)
+    return f"dim IN ({dims}) AND "
+
+
+_VALUES_SOURCE = _values_source()
+#: The ``values`` rows kept: all but empty-value rows whose every sum is zero (every click
+#: had a value).
+_KEEP = "HAVING value <> '' OR " + " OR ".join(f"SUM({m}) <> 0" for m in METRICS)
+
+
 async def compact_day(session: AsyncSession, day: int) -> None:
     """Recompute every cube's day rows of the UTC day starting at ``day``."""
-    dims = ", ".join(f"'{d}'" for d in VALUE_DIMS)
     for cube, keys in CUBES.items():
         day_table = table_name(cube, "day")
         hour_table = table_name(cube, "hour")
-        scope = f"dim IN ({dims}) AND " if cube == "value" else ""
+        scope = _scope(keys)
         await session.execute(
             text(f"DELETE FROM {day_table} WHERE {scope}bucket = :day"), {"day": day}
         )
@@ -85,22 +122,32 @@ async def compact_day(session: AsyncSession, day: int) -> None:
         )
 
 
-async def compact_coarse(session: AsyncSession, day: int) -> None:
-    """Rebuild the coarse cubes' hour and day rows of one UTC day from their source cube's
-    hour rows."""
+async def compact_coarse(
+    session: AsyncSession, day: int, cubes: Iterable[str] | None = None
+) -> None:
+    """Rebuild the coarse cubes' (or only ``cubes``') hour and day rows of one UTC day from
+    their source cube's hour rows, then the blocks that end with that day.
+
+    Cube by cube, hour then day then block: the order late writers lock rows in, so a late
+    write and a compaction never wait on each other in a cycle (PostgreSQL)."""
     sums = ", ".join(f"SUM({m})" for m in METRICS)
     metric_list = ", ".join(METRICS)
     window = {"day": day, "end": day + DAY}
-    dims = ", ".join(f"'{d}'" for d in VALUE_DIMS)
-    for cube, keys in COARSE.items():
+    for cube in COARSE if cubes is None else cubes:
+        keys = COARSE[cube]
         key_list = ", ".join(keys)
-        conflict = ", ".join(primary_key(cube))
+        scope = _scope(keys)
+        source = (
+            _VALUES_SOURCE
+            if cube == "values"
+            else f"(SELECT * FROM {table_name(COARSE_SOURCE[cube], 'hour')} "
+            f"WHERE {scope}bucket >= :day AND bucket < :end) AS s"
+        )
         for grain in ("hour", "day"):
             table = table_name(cube, grain)
             updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
             bucket = "bucket" if grain == "hour" else ":day"
             group = f"bucket, {key_list}" if grain == "hour" else key_list
-            scope = f"dim IN ({dims}) AND " if "dim" in keys else ""
             await session.execute(
                 text(f"DELETE FROM {table} WHERE {scope}bucket >= :day AND bucket < :end"),
                 window,
@@ -108,13 +155,50 @@ async def compact_coarse(session: AsyncSession, day: int) -> None:
             await session.execute(
                 text(
                     f"INSERT INTO {table} (bucket, {key_list}, {metric_list}) "
-                    f"SELECT {bucket}, {key_list}, {sums} "
-                    f"FROM {table_name(COARSE_SOURCE[cube], 'hour')} "
-                    f"WHERE {scope}bucket >= :day AND bucket < :end GROUP BY {group} "
-                    f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+                    f"SELECT {bucket}, {key_list}, {sums} FROM {source} GROUP BY {group} "
+                    f"{_KEEP if cube == 'values' else ''} "
+                    f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {updates}"
                 ),
                 window,
             )
+        await _rebuild_blocks(session, cube, day)
+
+
+async def compact_blocks(
+    session: AsyncSession, day: int, cubes: Iterable[str] | None = None
+) -> None:
+    """Rebuild only the blocks that end with the UTC day starting at ``day`` (their day rows
+    must be complete)."""
+    for cube in COARSE if cubes is None else cubes:
+        await _rebuild_blocks(session, cube, day)
+
+
+async def _rebuild_blocks(session: AsyncSession, cube: str, day: int) -> None:
+    """Each block of ``cube`` that ends with this day: delete it, then add the sums of its
+    day rows (ADR 0046; the same delete-then-add as the day rows, ADR 0042)."""
+    end = day + DAY
+    keys = COARSE[cube]
+    key_list = ", ".join(keys)
+    scope = _scope(keys)
+    table = table_name(cube, BLOCK)
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
+    for days in BLOCK_DAYS:
+        if end % (days * DAY):
+            continue
+        params = {"start": end - days * DAY, "end": end, "days": days}
+        await session.execute(
+            text(f"DELETE FROM {table} WHERE {scope}days = :days AND bucket = :start"), params
+        )
+        await session.execute(
+            text(
+                f"INSERT INTO {table} (bucket, days, {key_list}, {', '.join(METRICS)}) "
+                f"SELECT :start, :days, {key_list}, {', '.join(f'SUM({m})' for m in METRICS)} "
+                f"FROM {table_name(cube, 'day')} "
+                f"WHERE {scope}bucket >= :start AND bucket < :end GROUP BY {key_list} "
+                f"ON CONFLICT ({', '.join(primary_key(cube, BLOCK))}) DO UPDATE SET {updates}"
+            ),
+            params,
+        )
 
 
 async def compact(session: AsyncSession, *, now: float | None = None, max_days: int = 31) -> int:

@@ -49,14 +49,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Conversion
 from clicktrail.models.rollup import (
-    ALL_CUBES,
+    BLOCK,
+    BLOCK_DAYS,
     GRAINS,
     METRICS,
+    TABLES,
     VALUE_DIMS,
+    key_names,
     primary_key,
     table_name,
 )
 from clicktrail.report.admission import ADMISSION, clean_value
+from clicktrail.report.coarse import coarse_keys
 
 ParamStyle = Literal["sqlite", "postgresql", "named"]
 Statement = tuple[str, list[tuple[Any, ...]]]
@@ -117,7 +121,7 @@ def _epoch(moment: object) -> int:
 def upsert_sql(cube: str, grain: str, metrics: tuple[str, ...], style: ParamStyle) -> str:
     """INSERT ... ON CONFLICT DO UPDATE adding ``metrics`` onto a rollup row."""
     table = table_name(cube, grain)
-    columns = ["bucket", *ALL_CUBES[cube], *metrics]
+    columns = ["bucket", *key_names(cube, grain), *metrics]
     if style == "sqlite":
         marks = ["?"] * len(columns)
     elif style == "postgresql":
@@ -127,7 +131,7 @@ def upsert_sql(cube: str, grain: str, metrics: tuple[str, ...], style: ParamStyl
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in metrics)
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(marks)}) "
-        f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(primary_key(cube, grain))}) DO UPDATE SET {updates}"
     )
 
 
@@ -137,7 +141,7 @@ class _Acc:
     def __init__(self, width: int) -> None:
         self.width = width
         self.data: dict[tuple[str, str], dict[tuple[Any, ...], list[int]]] = {
-            (cube, grain): {} for cube in ALL_CUBES for grain in GRAINS
+            table: {} for table in TABLES
         }
 
     def add(self, cube: str, grain: str, key: tuple[Any, ...], deltas: Sequence[int]) -> None:
@@ -182,12 +186,18 @@ def _accumulate(
     admitted: Mapping[str, str] | None = None,
 ) -> None:
     """Add one click or conversion's deltas to every cube: the hour grain always, the day
-    grain when its UTC day is over (compaction derives the rest, ADR 0042). Empty
-    high-cardinality values get no value-cube rows (ADR 0041)."""
+    grain when its UTC day is over, and the coarse cubes' blocks that are over (compaction
+    derives the rest, ADR 0042 and 0046). Empty high-cardinality values get no value-cube
+    rows (ADR 0041), only coarse values-cube rows."""
     at = _epoch(row["created_at"])
     hour = at - at % _HOUR
     day = at - at % _DAY
-    grains = (("hour", hour), ("day", day)) if day + _DAY <= now else (("hour", hour),)
+    grains: tuple[tuple[str, int], ...] = (("hour", hour),)
+    blocks: list[tuple[int, int]] = []
+    if day + _DAY <= now:  # a finished day (rare: late conversions, old clicks)
+        grains = (("hour", hour), ("day", day))
+        blocks = [(day - day % (n * _DAY), n) for n in BLOCK_DAYS]
+        blocks = [(start, n) for start, n in blocks if start + n * _DAY <= now]
     entity = _entity(row)
     dims = _dims(row)
     values: list[tuple[str, str]] = []
@@ -201,15 +211,15 @@ def _accumulate(
             values.append((dim, value))
     for grain, bucket in grains:
         if len(grains) == 2:  # a finished day: the coarse cubes too (ADR 0042)
-            acc.add("offer", grain, (bucket, entity[0], entity[2], entity[3]), deltas)
-            acc.add("affiliate", grain, (bucket, entity[1], entity[3]), deltas)
-            acc.add("geo", grain, (bucket, *dims), deltas)
-            for dim, value in values:
-                acc.add("values", grain, (bucket, dim, value), deltas)
+            for cube, key in coarse_keys((bucket,), (*entity, *dims), values):
+                acc.add(cube, grain, key, deltas)
         acc.add("entity", grain, (bucket, *entity), deltas)
         acc.add("dims", grain, (bucket, *entity, *dims), deltas)
         for dim, value in values:
             acc.add("value", grain, (bucket, dim, value, *entity), deltas)
+    for start, n in blocks:  # blocks over by now (ADR 0046)
+        for cube, key in coarse_keys((start, n), (*entity, *dims), values):
+            acc.add(cube, BLOCK, key, deltas)
 
 
 def _click_deltas(row: Mapping[str, Any]) -> tuple[int, ...]:

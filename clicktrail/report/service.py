@@ -1,19 +1,29 @@
 """The aggregated report: plan the request, sum the rollups, label and shape the rows.
 
 Reports read rollups only, never raw clicks (ADR 0040). The value cube keeps no rows for
-empty values; an empty sub1 row is the entity cube's total minus every sub1 value.
+empty values; an empty sub1 row is the entity cube's total minus every sub1 value, except
+over compacted days, where the coarse values cube keeps it (ADR 0046). Compacted runs of
+days read aligned blocks of the coarse cubes; totals are the report without columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.models.rollup import COARSE, COARSE_SOURCE, OTHER
+from clicktrail.models.rollup import (
+    BLOCK,
+    BLOCK_DAYS,
+    COARSE,
+    COARSE_SOURCE,
+    DIMS_KEYS,
+    ENTITY_KEYS,
+    OTHER,
+)
 from clicktrail.report import metrics, plan, repository, timeplan
 from clicktrail.report.columns import Column, country_name
 from clicktrail.report.schemas import ReportIn
@@ -34,13 +44,17 @@ class _Term:
     dim: str | None
     sign: int
     value: str | None  # fixed value for the value column (the empty-value terms)
+    #: "all": every piece, those before the compaction mark from a coarse cube when one
+    #: covers the term; "done": only those, from ``cube`` (a coarse cube); "live": only
+    #: the pieces after the mark, from ``cube``.
+    span: str = "all"
 
 
 @dataclass
 class Report:
     plan: plan.Plan
     buckets: list[timeplan.Bucket]
-    rows: list[tuple[Key, list[int]]]  # ((bucket index, *keys[, value]), sums)
+    rows: list[tuple[Key, tuple[int, ...]]]  # ((bucket index, *keys[, value]), sums)
     total: list[int]
     incomplete: bool
     labels: dict[str, dict[int, str]]
@@ -51,17 +65,26 @@ def _terms(p: plan.Plan) -> list[_Term]:
         return [_Term(p.cube, p.keys, dict(p.filters), None, 1, None)]
     wanted = p.value_filter
     terms: list[_Term] = []
-    non_empty = None if wanted is None else {v for v in wanted if v != ""}
+    span = "all"
     value_keys = [*p.keys, "value"] if p.group_value else list(p.keys)
+    if not p.keys and not p.filters:
+        # Compacted pieces read the coarse values cube alone: it keeps the empty value's
+        # rows (ADR 0046). The terms below read only the pieces after the mark.
+        span = "live"
+        done: dict[str, Collection[Any]] = {}
+        if wanted is not None:
+            done["value"] = {OTHER if v == "(other)" else v for v in wanted}
+        terms.append(_Term("values", value_keys, done, p.value_dim, 1, None, "done"))
+    non_empty = None if wanted is None else {v for v in wanted if v != ""}
     if non_empty is None or non_empty:
         filters: dict[str, Collection[Any]] = dict(p.filters)
         if non_empty:
             filters["value"] = {OTHER if v == "(other)" else v for v in non_empty}
-        terms.append(_Term("value", value_keys, filters, p.value_dim, 1, None))
+        terms.append(_Term("value", value_keys, filters, p.value_dim, 1, None, span))
     if wanted is None or "" in wanted:
-        # Empty values have no rows: entity total minus every value.
-        terms.append(_Term("entity", list(p.keys), dict(p.filters), None, 1, ""))
-        terms.append(_Term("value", list(p.keys), dict(p.filters), p.value_dim, -1, ""))
+        # The value cube has no empty values: entity total minus every value.
+        terms.append(_Term("entity", list(p.keys), dict(p.filters), None, 1, "", span))
+        terms.append(_Term("value", list(p.keys), dict(p.filters), p.value_dim, -1, "", span))
     return terms
 
 
@@ -90,12 +113,43 @@ def _labelled(pieces: list[timeplan.Piece]) -> list[tuple[int, int, int]]:
 
 
 def _coarse(term: _Term) -> str | None:
-    """A coarse cube summed from the term's cube that covers its keys and filters, if any."""
+    """A coarse cube summed from the term's cube that covers its keys and filters, if any.
+    The coarse values cube is read by "done" terms only: its empty-value rows replace the
+    empty value's "entity minus every value" terms (ADR 0046)."""
     need = set(term.keys) | set(term.filters) | ({"dim"} if term.dim else set())
     for cube, keys in COARSE.items():
-        if COARSE_SOURCE[cube] == term.cube and need <= set(keys):
+        if cube != "values" and COARSE_SOURCE[cube] == term.cube and need <= set(keys):
             return cube
     return None
+
+
+def _reads(
+    term: _Term, grain: str, chosen: list[timeplan.Piece], mark: int
+) -> list[tuple[str, str, list[tuple[int, int, int]]]]:
+    """(cube, grain, labelled ranges) reads of a term for pieces of one grain and sign:
+    pieces before the compaction mark from the coarse cube when there is one, its long day
+    runs as aligned blocks (one label range per block, ADR 0046); the rest from the term's
+    cube. ``term.span`` may keep only one side of the mark."""
+    cube = term.cube
+    live = [pc for pc in chosen if pc.end > mark]
+    if term.span == "live":
+        return [(cube, grain, _labelled(live))]
+    coarse = cube if term.span == "done" else _coarse(term)
+    if coarse is None:
+        return [(cube, grain, _labelled(chosen))]
+    done = [pc for pc in chosen if pc.end <= mark]
+    reads = [] if term.span == "done" else [(cube, grain, _labelled(live))]
+    if grain != "day":
+        return [(coarse, grain, _labelled(done)), *reads]
+    runs: list[tuple[int, int, int]] = []
+    days: list[timeplan.Piece] = []
+    for pc in done:
+        for lo, hi in timeplan.blocks(pc.start, pc.end, BLOCK_DAYS):
+            if hi - lo > timeplan.DAY:
+                runs.append((lo, hi, pc.index))
+            else:
+                days.append(timeplan.Piece("day", pc.sign, lo, hi, pc.index))
+    return [(coarse, BLOCK, sorted(runs)), (coarse, "day", _labelled(days)), *reads]
 
 
 def _parts(p: plan.Plan, pieces: list[timeplan.Piece], mark: int) -> list[repository.Part]:
@@ -104,7 +158,6 @@ def _parts(p: plan.Plan, pieces: list[timeplan.Piece], mark: int) -> list[reposi
     hours = _hour_segments(p.start, p.end, p.zone) if p.time_kind == "hour" else None
     parts: list[repository.Part] = []
     for term in _terms(p):
-        coarse = _coarse(term)
         if p.group_value:
             value: str | None = "column" if term.value is None else term.value
         else:
@@ -112,29 +165,47 @@ def _parts(p: plan.Plan, pieces: list[timeplan.Piece], mark: int) -> list[reposi
         for grain in ("day", "hour"):
             for sign in (1, -1):
                 chosen = [pc for pc in pieces if pc.grain == grain and pc.sign == sign]
-                groups = [(term.cube, chosen)]
-                if coarse is not None:
-                    groups = [
-                        (coarse, [pc for pc in chosen if pc.end <= mark]),
-                        (term.cube, [pc for pc in chosen if pc.end > mark]),
-                    ]
-                for cube, group in groups:
-                    if not group:
+                for cube, read_grain, labels in _reads(term, grain, chosen, mark):
+                    if not labels:
                         continue
                     parts.append(
                         repository.Part(
                             cube=cube,
-                            grain=grain,
+                            grain=read_grain,
                             sign=sign * term.sign,
                             keys=term.keys,
                             filters=term.filters,
                             dim=term.dim,
                             value=value,
-                            labels=_labelled(group),
+                            labels=labels,
                             hour_of_day=hours,
                         )
                     )
     return parts
+
+
+def _total_parts(p: plan.Plan, mark: int) -> list[repository.Part]:
+    """The totals: the same report without columns (every row of the table, "(other)" and
+    the empty value included, sums to it), over the whole range at once. Without a value
+    filter the values and their empty row add up to the entity total, so a sub1 report's
+    totals come from the small offer cube, not from its 180,000 values (ADR 0046)."""
+    if p.value_filter is not None:
+        cube = "value"
+    elif any(key in DIMS_KEYS[len(ENTITY_KEYS) :] for key in p.filters):
+        cube = "dims"
+    else:
+        cube = "entity"
+    whole = replace(
+        p,
+        columns=[],
+        cube=cube,
+        keys=[],
+        value_dim=p.value_dim if cube == "value" else None,
+        group_value=False,
+        time_kind=None,
+    )
+    bucket = timeplan.Bucket("", "", p.start, p.end)
+    return _parts(whole, list(timeplan.pieces([bucket], mark)), mark)
 
 
 async def run(
@@ -157,19 +228,20 @@ async def run(
     mark = await repository.day_complete_before(session)
     # Hours of day need hour rows throughout (no day pieces).
     pieces = list(timeplan.pieces(buckets, 0 if p.time_kind == "hour" else mark))
-    raw, total, count = await repository.report_rows(
-        session, _parts(p, pieces, mark), keys=p.keys, with_value=p.group_value, limit=limit
+    raw, total, incomplete = await repository.report_rows(
+        session,
+        _parts(p, pieces, mark),
+        _total_parts(p, mark),
+        keys=p.keys,
+        with_value=p.group_value,
+        limit=limit,
     )
-    width = len(p.keys) + (1 if p.group_value else 0)
-    rows: list[tuple[Key, list[int]]] = []
-    for r in raw:
-        rows.append(((int(r[width]), *r[:width]), list(r[width + 1 :])))
+    rows: list[tuple[Key, tuple[int, ...]]] = list(raw)
     labels: dict[str, dict[int, str]] = {}
     for position, key_name in enumerate(p.keys, start=1):
         if key_name in ("offer_id", "affiliate_id", "advertiser_id", "event_id"):
             ids = {int(k[position]) for k, _ in rows}
             labels[key_name] = await repository.names(session, key_name, ids)
-    incomplete = limit is not None and count > limit
     return Report(p, buckets, rows, total, incomplete, labels)
 
 
@@ -229,12 +301,19 @@ def row_columns(report: Report, key: Key, cells: Cells | None = None) -> list[di
     return out
 
 
-def metric_shape(affiliate: bool) -> Callable[[list[int]], dict[str, Any]]:
+def metric_shape(affiliate: bool) -> Callable[[Sequence[int]], dict[str, Any]]:
     return metrics.affiliate if affiliate else metrics.network
 
 
 def table(report: Report, affiliate: bool) -> Iterator[dict[str, Any]]:
+    """The table rows. Cells and metric objects are shared between rows with equal keys or
+    equal sums (a hostile sub1 table is 10,000 rows of one click each) and must not be
+    mutated."""
     shape = metric_shape(affiliate)
     cells: Cells = {}
+    shaped: dict[tuple[int, ...], dict[str, Any]] = {}
     for key, sums in report.rows:
-        yield {"columns": row_columns(report, key, cells), "reporting": shape(sums)}
+        reporting = shaped.get(sums)
+        if reporting is None:
+            reporting = shaped[sums] = shape(sums)
+        yield {"columns": row_columns(report, key, cells), "reporting": reporting}

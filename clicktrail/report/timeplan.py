@@ -16,7 +16,7 @@ Day rows exist only before the compaction mark; after it the hour grain is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -135,6 +135,21 @@ def pieces(bucket_list: list[Bucket], day_complete_before: int) -> Iterator[Piec
             yield Piece("hour", 1, de, e, index)
         elif e < de:
             yield Piece("hour", -1, e, de, index)
+
+
+def blocks(start: int, end: int, sizes: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """[start, end) (UTC midnights) as the fewest aligned blocks: at each step the longest
+    of ``sizes`` (days, longest first) that starts there and fits, else one day. A block of
+    ``n`` days starts where ``moment % (n * DAY) == 0`` (ADR 0046)."""
+    moment = start
+    while moment < end:
+        step = DAY
+        for n in sizes:
+            if moment % (n * DAY) == 0 and moment + n * DAY <= end:
+                step = n * DAY
+                break
+        yield moment, moment + step
+        moment += step
 
 
 def merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -4,12 +4,8 @@ again; the entity tables match their models."""
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -18,26 +14,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from clicktrail.migrations import downgrade, upgrade
 from clicktrail.models import Base
-from tests.fixtures.database import PG_ENV, create_pg_database, drop_pg_database
 
 #: Tables owned by the foundation's entity work (other domains test their own).
 ENTITY_TABLES = {"network", "advertiser", "affiliate", "offer", "offer_payout_revenue", "api_key"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
-    pg = create_pg_database(base)  # migrated to head already
-    try:
-        downgrade(pg.url, "base")
-        yield pg.url
-    finally:
-        drop_pg_database(pg)
 
 
 def _inspect(url: str, work: Any) -> Any:

@@ -53,7 +53,11 @@ def _money(rng: random.Random) -> Decimal:
     return Decimal(rng.randint(0, 2000)) / Decimal(100)
 
 
-async def seed_traffic(db: Database, *, seed: int = 7, clicks: int = 500, days: int = 5) -> Seeded:
+async def seed_traffic(
+    db: Database, *, seed: int = 7, clicks: int = 500, days: int = 5, compacted: int | None = None
+) -> Seeded:
+    """Seed ``clicks`` clicks over ``days`` days; compaction runs as if the clock read
+    ``start + compacted`` days (default: about half of the days are compacted)."""
     rng = random.Random(seed)
     adv = [await make_advertiser(db, name=f"Adv {i}") for i in range(2)]
     offers = []
@@ -158,8 +162,11 @@ async def seed_traffic(db: Database, *, seed: int = 7, clicks: int = 500, days: 
         await session.flush()
         await rollup.apply_conversions(session, conversions, +1)
     # Compact the first half of the days (day rows), leave the rest on hour rows.
-    async with db.write() as session:
-        await compact(session, now=(start + timedelta(days=days // 2 + 1)).timestamp())
+    until = start + timedelta(days=days // 2 + 1 if compacted is None else compacted)
+    while True:
+        async with db.write() as session:
+            if not await compact(session, now=until.timestamp()):
+                break
     # Late writes onto compacted days: status changes (-1, change, +1).
     changed = rng.sample(conversions, k=len(conversions) // 5)
     async with db.write() as session:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clicktrail.meta import timezones
+from clicktrail.models.rollup import BLOCK_DAYS
 from clicktrail.report import timeplan
 
 BASE = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
@@ -55,3 +56,29 @@ def test_pieces_cover_each_bucket_exactly(
     for pc in timeplan.pieces(buckets, mark):
         if pc.grain == "day":
             assert pc.end <= mark
+
+
+@given(start=st.integers(0, 2000), length=st.integers(0, 400))
+def test_blocks_tile_a_day_range_with_aligned_blocks(start: int, length: int) -> None:
+    lo = BASE + start * timeplan.DAY
+    hi = lo + length * timeplan.DAY
+    got = list(timeplan.blocks(lo, hi, BLOCK_DAYS))
+    assert [b for b, _ in got[:1]] == ([lo] if length else [])
+    for (_, end), (begin, _) in itertools.pairwise(got):
+        assert end == begin
+    assert sum(e - b for b, e in got) == hi - lo
+    for b, e in got:
+        days = (e - b) // timeplan.DAY
+        assert days == 1 or (days in BLOCK_DAYS and b % (e - b) == 0)
+    # Greedy from the left is the fewest blocks of these aligned sizes: no two neighbours
+    # of one length could have been one block of twice that length.
+    for (b1, e1), (b2, e2) in itertools.pairwise(got):
+        span = e1 - b1
+        if span == e2 - b2 and 2 * span // timeplan.DAY in BLOCK_DAYS:
+            assert b1 % (2 * span) != 0
+
+
+def test_a_90_day_range_reads_five_blocks() -> None:
+    lo = int(datetime(2026, 8, 23, tzinfo=UTC).timestamp())
+    got = list(timeplan.blocks(lo, lo + 90 * timeplan.DAY, BLOCK_DAYS))
+    assert [(e - b) // timeplan.DAY for b, e in got] == [16, 32, 32, 8, 2]

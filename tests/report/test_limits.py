@@ -1,0 +1,143 @@
+"""A capped report is the first rows of the whole report, in the same order, with the whole
+report's totals and ``incomplete`` set exactly when rows were left out; also when the
+rows are found by the narrow first pass over many values (ADR 0046), including groups
+whose clicks and conversions are zero but whose other counters are not."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from clicktrail.db import Database
+from clicktrail.kit.ids import new_hex_id
+from clicktrail.models import Conversion
+from clicktrail.report import repository, rollup, service
+from clicktrail.report.compaction import compact
+from clicktrail.report.schemas import ReportIn
+from tests.report.data import seed_traffic
+
+
+@pytest.fixture
+def narrow_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the statements that used the narrow first pass."""
+    calls: list[int] = []
+    real = repository._candidates
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "_candidates", spy)
+    return calls
+
+
+def _run(url: str, body: dict[str, Any], limits: list[int | None]) -> list[service.Report]:
+    async def main() -> list[service.Report]:
+        db = Database(url)
+        try:
+            out = []
+            for limit in limits:
+                async with db.read() as session:
+                    report_in = ReportIn.model_validate(body)
+                    out.append(await service.run(session, report_in, limit=limit))
+            return out
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def _check_head(full: service.Report, capped: service.Report, limit: int) -> None:
+    assert not full.incomplete
+    assert [(k, list(s)) for k, s in capped.rows] == [(k, list(s)) for k, s in full.rows[:limit]]
+    assert capped.total == full.total
+    assert capped.incomplete == (len(full.rows) > limit)
+
+
+def test_capped_reports_are_the_head_of_the_whole_report(
+    database_url: str, narrow_passes: list[int]
+) -> None:
+    async def seed() -> Any:
+        db = Database(database_url)
+        try:
+            return await seed_traffic(db, seed=3, clicks=600, days=5)
+        finally:
+            await db.dispose()
+
+    seeded = asyncio.run(seed())
+    whole = {"from": seeded.start.date().isoformat(), "to": seeded.now.date().isoformat()}
+    limits: list[int | None] = [None, 1, 3, 7, 40, 10_000]
+    for columns in (["sub2"], ["date", "sub2"], ["city"], ["offer"], ["affiliate", "country"]):
+        for tz in (67, 80):
+            body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
+            full, *capped = _run(database_url, body, limits)
+            for limit, report in zip(limits[1:], capped, strict=True):
+                assert limit is not None
+                _check_head(full, report, limit)
+    # sub2 has 31 values a day: more than twice the small limits in one day's rows.
+    assert narrow_passes
+
+
+def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: list[int]) -> None:
+    """Day 1 has only pending conversions (clicks and conversions zero, on hold one) on
+    eight values, day 2 clicks on eight others: a date x sub2 report lists day 1 first."""
+    day1 = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    day1 -= timedelta(days=5)
+    day2 = day1 + timedelta(days=1)
+
+    async def seed() -> None:
+        db = Database(database_url)
+        try:
+            clicks = [
+                {
+                    "transaction_id": new_hex_id(),
+                    "created_at": day2 + timedelta(hours=1, minutes=i),
+                    "network_offer_id": 1,
+                    "network_affiliate_id": 1,
+                    "network_advertiser_id": 1,
+                    "sub2": f"a{i % 8}",
+                }
+                for i in range(12)
+            ]
+            pending = [
+                Conversion(
+                    conversion_id=new_hex_id(),
+                    network_offer_id=1,
+                    network_affiliate_id=1,
+                    network_advertiser_id=1,
+                    event_id=0,
+                    status="pending",
+                    created_at=day1 + timedelta(hours=2, minutes=i),
+                    updated_at=day1,
+                    payout=Decimal("1.5"),
+                    revenue=Decimal(2),
+                    sale_amount=Decimal(0),
+                    sub2=f"z{7 - i}",
+                )
+                for i in range(8)
+            ]
+            async with db.write() as session:
+                await rollup.add_clicks(session, clicks, now=0.0)
+                await rollup.apply_conversions(session, pending, +1)
+            async with db.write() as session:
+                await compact(session, now=(day2 + timedelta(days=2)).timestamp())
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed())
+    body = {
+        "from": day1.date().isoformat(),
+        "to": day2.date().isoformat(),
+        "timezone_id": 67,
+        "columns": [{"column": "date"}, {"column": "sub2"}],
+    }
+    full, capped = _run(database_url, body, [None, 3])
+    _check_head(full, capped, 3)
+    assert narrow_passes
+    first = [service.row_columns(capped, key)[1]["id"] for key, _ in capped.rows]
+    assert first == ["z0", "z1", "z2"]
+    assert [sums[6] for _, sums in capped.rows] == [1, 1, 1]  # pending_cv
