@@ -20,8 +20,12 @@ from pathlib import Path
 
 
 class FileLock:
-    def __init__(self, path: str | Path) -> None:
+    """``timeout``: longest wait in :meth:`hold` before ``TimeoutError`` (a writer that
+    never gets its turn fails like SQLite's busy timeout instead of hanging)."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
         self.path = str(path)
+        self.timeout = timeout
 
     def _open(self) -> int:
         return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -45,7 +49,12 @@ class FileLock:
         except BlockingIOError:
             waiting = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
             try:
-                await asyncio.shield(waiting)
+                await asyncio.wait_for(asyncio.shield(waiting), self.timeout)
+            except TimeoutError:
+                waiting.add_done_callback(lambda _: os.close(fd))
+                raise TimeoutError(
+                    f"no turn on the write lock {self.path} within {self.timeout:g} s"
+                ) from None
             except BaseException:
                 # Cancelled while queued: release once the thread has the lock (or failed).
                 waiting.add_done_callback(lambda _: os.close(fd))

@@ -7,6 +7,8 @@ import multiprocessing
 import time
 from pathlib import Path
 
+import pytest
+
 from clicktrail.kit.filelock import FileLock
 
 
@@ -72,3 +74,14 @@ async def test_a_cancelled_waiter_does_not_keep_the_lock(tmp_path: Path) -> None
 async def _hold_briefly(lock: FileLock) -> None:
     async with lock.hold():
         await asyncio.sleep(0)
+
+
+async def test_a_waiter_gives_up_after_its_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "db.writelock"
+    async with FileLock(path).hold():
+        with pytest.raises(TimeoutError, match="write lock"):
+            async with FileLock(path, timeout=0.2).hold():
+                pass
+    async with asyncio.timeout(5):
+        async with FileLock(path).hold():
+            pass
