@@ -25,7 +25,7 @@ through ``scope["app"].state.ct`` when the host is a Starlette app holding the
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import orjson
@@ -35,6 +35,7 @@ from starlette.types import Receive, Scope, Send
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.writer import ConversionWriter, WriterStopped, running_writer
 from clicktrail.errors import ClicktrailError
+from clicktrail.kit.asgi import respond
 
 log = structlog.get_logger("clicktrail.conversion.postback")
 
@@ -73,28 +74,12 @@ class BadParameter(ValueError):
         self.message = message
 
 
-class _Answer:
-    """A complete response: status, content type and body."""
+class _Answer(NamedTuple):
+    """A complete response: status, body and content type."""
 
-    __slots__ = ("body", "content_type", "status")
-
-    def __init__(self, status: int, body: bytes, content_type: bytes) -> None:
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-
-    async def send(self, send: Send) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": self.status,
-                "headers": [
-                    (b"content-type", self.content_type),
-                    (b"content-length", str(len(self.body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": self.body})
+    status: int
+    body: bytes
+    content_type: bytes
 
 
 _NOT_FOUND = _Answer(404, b"Not Found", b"text/plain; charset=utf-8")
@@ -233,7 +218,7 @@ def _writer(scope: Scope) -> ConversionWriter | None:
 
 async def advertiser_postback(scope: Scope, receive: Receive, send: Send) -> None:
     answer = await _answer(scope, receive)
-    await answer.send(send)
+    await respond(send, answer.status, [(b"content-type", answer.content_type)], answer.body)
 
 
 async def _answer(scope: Scope, receive: Receive) -> _Answer:

@@ -108,14 +108,6 @@ async def click_facts(
     return {row[0]: ClickFacts(*row) for row in result}
 
 
-async def offers_by_id(session: AsyncSession, offer_ids: Collection[int]) -> dict[int, Offer]:
-    """Offers with their payout/revenue entries (loaded eagerly by the relationship)."""
-    if not offer_ids:
-        return {}
-    rows = await session.scalars(select(Offer).where(Offer.network_offer_id.in_(offer_ids)))
-    return {offer.network_offer_id: offer for offer in rows}
-
-
 async def offers_and_tokens(
     session: AsyncSession, offer_ids: Collection[int]
 ) -> tuple[dict[int, Offer], dict[int, str]]:
@@ -145,19 +137,6 @@ async def existing_affiliate_ids(session: AsyncSession, affiliate_ids: Collectio
         )
     )
     return set(rows)
-
-
-async def advertiser_tokens(
-    session: AsyncSession, advertiser_ids: Collection[int]
-) -> dict[int, str]:
-    if not advertiser_ids:
-        return {}
-    rows = await session.execute(
-        select(Advertiser.network_advertiser_id, Advertiser.verification_token).where(
-            Advertiser.network_advertiser_id.in_(advertiser_ids)
-        )
-    )
-    return {row[0]: row[1] for row in rows.all()}
 
 
 async def accepted_click_events(

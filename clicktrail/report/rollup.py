@@ -296,11 +296,6 @@ def row_deltas(row: Mapping[str, Any], sign: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def conversion_deltas(conversion: Conversion, sign: int) -> tuple[int, ...]:
-    """The conversion's contribution in CONVERSION_METRICS order, times ``sign``."""
-    return row_deltas(_conversion_row(conversion), sign)
-
-
 _ROW_COLUMNS = (
     "created_at",
     "network_offer_id",

@@ -23,6 +23,7 @@ import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clicktrail.conversion.postback_endpoint import advertiser_postback
+from clicktrail.kit.asgi import respond
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
 from clicktrail.tracking.components import TrackingComponents, tracking_components
@@ -51,14 +52,6 @@ _HEADERS_WANTED = frozenset(
 )
 
 
-async def _send(
-    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes = b""
-) -> None:
-    headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
 def _looks_like_code(segment: str) -> bool:
     return len(segment) == 8 and all(c in _CODE_CHARS for c in segment)
 
@@ -83,10 +76,10 @@ class TrackingApp:
             if method in ("GET", "POST", "HEAD"):
                 await advertiser_postback(scope, receive, send)
                 return
-            await _send(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
+            await respond(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return
         if method not in ("GET", "HEAD"):
-            await _send(send, 405, [_TEXT, (b"allow", b"GET")], b"Method Not Allowed")
+            await respond(send, 405, [_TEXT, (b"allow", b"GET")], b"Method Not Allowed")
             return
         if path in ("/c", "/c/"):
             await self._link(scope, send, None, json=False)
@@ -97,7 +90,7 @@ class TrackingApp:
             if len(parts) == 2 and _looks_like_code(parts[0]) and _looks_like_code(parts[1]):
                 await self._link(scope, send, (parts[0], parts[1]), json=False)
             else:
-                await _send(send, 404, [_TEXT], _NOT_FOUND_BODY)
+                await respond(send, 404, [_TEXT], _NOT_FOUND_BODY)
 
     def _visit(self, scope: Scope) -> Visit:
         found: dict[bytes, bytes] = {}
@@ -132,7 +125,7 @@ class TrackingApp:
         try:
             unique = await self.writer.submit(draft.row, draft.window)
         except WriterUnavailable:
-            await _send(send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY)
+            await respond(send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY)
             return
         if json:
             await self._answer_json(send, draft, offer_id is None)
@@ -147,16 +140,16 @@ class TrackingApp:
         if not location and self.cache.fallback is not None:
             location = self.cache.fallback.render(draft.row)
         if not location:
-            await _send(send, 404, [_TEXT, _NO_STORE], _NOT_FOUND_BODY)
+            await respond(send, 404, [_TEXT, _NO_STORE], _NOT_FOUND_BODY)
             return
-        await _send(send, 302, [(b"location", location.encode("latin-1", "replace")), _NO_STORE])
+        await respond(send, 302, [(b"location", location.encode("latin-1", "replace")), _NO_STORE])
 
     async def _answer_json(self, send: Send, draft: Draft, bad_offer_id: bool) -> None:
         row = draft.row
         code = row["error_code"]
         if not code:
             body = orjson.dumps({"transaction_id": row["transaction_id"]})
-            await _send(send, 200, [_JSON, _NO_STORE], body)
+            await respond(send, 200, [_JSON, _NO_STORE], body)
             return
         if code == MALFORMED_LINK[0]:
             field = "oid" if bad_offer_id else "affid"
@@ -168,7 +161,7 @@ class TrackingApp:
         else:
             status, message = 400, str(row["error_message"])
         body = orjson.dumps({"Error": message, "error": message})
-        await _send(send, status, [_JSON, _NO_STORE], body)
+        await respond(send, status, [_JSON, _NO_STORE], body)
 
 
 def create_tracking_app(state: AppState) -> ASGIApp:
