@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="Advertiser-postback batches in flight at once per process; 0 = 2 on "
         "PostgreSQL (the next batch runs while the previous one commits), 1 on SQLite.",
     )
+    conversion_writer_process: bool = Field(
+        True,
+        description="Record advertiser postbacks in a writer process of their own (another "
+        "core for the batches' work); false = in the server process.",
+    )
     # --- postbacks ----------------------------------------------------------------------
     worker_enabled: bool = Field(True, description="`serve` also runs a postback worker.")
     postback_allow_private: bool = Field(

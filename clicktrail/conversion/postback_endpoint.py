@@ -25,7 +25,7 @@ through ``scope["app"].state.ct`` when the host is a Starlette app holding the
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from urllib.parse import parse_qsl
 
 import orjson
@@ -33,7 +33,7 @@ import structlog
 from starlette.types import Receive, Scope, Send
 
 from clicktrail.conversion.draft import ConversionDraft
-from clicktrail.conversion.writer import ConversionWriter, WriterStopped, running_writer
+from clicktrail.conversion.writer import DraftRecorder, WriterStopped, running_writer
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.asgi import respond
 
@@ -204,15 +204,15 @@ def draft_from(params: dict[str, str]) -> ConversionDraft:
     )
 
 
-def _writer(scope: Scope) -> ConversionWriter | None:
+def _writer(scope: Scope) -> DraftRecorder | None:
     """The writer of the app serving the request (``scope["app"].state.ct``), else the
     process's running writer (the tracking host calls us with a bare ASGI scope)."""
     app = scope.get("app")
     state = getattr(getattr(app, "state", None), "ct", None)
     components: dict[str, Any] = getattr(state, "components", {}) if state is not None else {}
     writer = components.get(WRITER)
-    if isinstance(writer, ConversionWriter):
-        return writer
+    if writer is not None:
+        return cast(DraftRecorder, writer)
     return running_writer()
 
 
@@ -238,18 +238,17 @@ async def _answer(scope: Scope, receive: Receive) -> _Answer:
     if writer is None:
         return _json({"error": "conversion writer is not running"}, 503)
     try:
-        recorded = await writer.submit(draft)
+        receipt = await writer.record(draft)
     except WriterStopped:
         return _json({"error": "conversion writer is not running"}, 503)
     except ClicktrailError as exc:
         return _error(exc.field or "query", exc.message, exc.status_code)
-    conversion = recorded.conversion
     return _json(
         {
-            "conversion_id": conversion.conversion_id,
-            "transaction_id": conversion.transaction_id or draft.transaction_id,
-            "status": conversion.status,
-            "error_code": conversion.error_code,
-            "error_message": conversion.error_message,
+            "conversion_id": receipt.conversion_id,
+            "transaction_id": receipt.transaction_id or draft.transaction_id,
+            "status": receipt.status,
+            "error_code": receipt.error_code,
+            "error_message": receipt.error_message,
         }
     )

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import NamedTuple, Protocol
 
 import structlog
 
+from clicktrail.config import Settings
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.service import Recorded, record_many
 from clicktrail.db import Database
+from clicktrail.errors import ClicktrailError
 from clicktrail.state import AppState
 
 log = structlog.get_logger("clicktrail.conversion.writer")
@@ -33,12 +36,69 @@ log = structlog.get_logger("clicktrail.conversion.writer")
 _Item = tuple[ConversionDraft, "asyncio.Future[Recorded]"]
 
 
+class Receipt(NamedTuple):
+    """What a postback is answered with, once its conversion is committed."""
+
+    conversion_id: str
+    transaction_id: str | None
+    status: str
+    error_code: int
+    error_message: str
+    replayed: bool
+
+    @classmethod
+    def of(cls, recorded: Recorded) -> Receipt:
+        c = recorded.conversion
+        return cls(
+            c.conversion_id,
+            c.transaction_id,
+            c.status,
+            c.error_code,
+            c.error_message,
+            recorded.replayed,
+        )
+
+
+class Failure(NamedTuple):
+    """A draft that was not recorded: the error the server answers with."""
+
+    status_code: int
+    field: str | None
+    message: str
+    stopped: bool = False
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Failure:
+        if isinstance(exc, WriterStopped):
+            return cls(503, None, str(exc), stopped=True)
+        if isinstance(exc, ClicktrailError):
+            return cls(exc.status_code, exc.field, exc.message)
+        return cls(500, None, f"conversion could not be recorded: {exc!r}")
+
+
+class DraftRecorder(Protocol):
+    """A group-commit writer, in this process or in its writer process."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def record(self, draft: ConversionDraft) -> Receipt: ...
+
+
 #: The writer most recently started in this process (the tracking host's way to reach it).
-_running: ConversionWriter | None = None
+_running: DraftRecorder | None = None
 
 
-def running_writer() -> ConversionWriter | None:
+def running_writer() -> DraftRecorder | None:
     return _running
+
+
+def set_running(writer: DraftRecorder | None) -> None:
+    global _running
+    _running = writer
 
 
 class WriterStopped(RuntimeError):
@@ -61,20 +121,18 @@ class ConversionWriter:
         self._accepting = False
 
     async def start(self) -> None:
-        global _running
         self._accepting = True
         self._tasks = [
             asyncio.create_task(self._run(), name=f"{self.name}-{i}")
             for i in range(self.concurrency)
         ]
-        _running = self
+        set_running(self)
 
     async def stop(self) -> None:
         """Stop accepting, write everything already queued, then end the loop."""
-        global _running
         self._accepting = False
         if _running is self:
-            _running = None
+            set_running(None)
         if not self._tasks:
             return
         await self._queue.join()
@@ -85,13 +143,20 @@ class ConversionWriter:
                 await task
         self._tasks = []
 
-    async def submit(self, draft: ConversionDraft) -> Recorded:
-        """Queue ``draft`` and return once the transaction holding it has committed."""
+    def enqueue(self, draft: ConversionDraft) -> asyncio.Future[Recorded]:
+        """Queue ``draft``; the future resolves once the transaction holding it committed."""
         if not self._accepting or not self._tasks or all(t.done() for t in self._tasks):
             raise WriterStopped("conversion writer is not running")
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((draft, future))
-        return await future
+        return future
+
+    async def submit(self, draft: ConversionDraft) -> Recorded:
+        """Queue ``draft`` and return once the transaction holding it has committed."""
+        return await self.enqueue(draft)
+
+    async def record(self, draft: ConversionDraft) -> Receipt:
+        return Receipt.of(await self.enqueue(draft))
 
     async def _run(self) -> None:
         while True:
@@ -144,12 +209,21 @@ def _settle_error(future: asyncio.Future[Recorded], exc: Exception) -> None:
         future.set_exception(exc)
 
 
-def install(state: AppState) -> ConversionWriter:
-    """Create the process's writer and expose it as ``state.components["conversion_writer"]``."""
-    settings = state.settings
-    concurrency = settings.conversion_writers or (1 if state.db.is_sqlite else 2)
-    writer = ConversionWriter(
-        state.db, max_batch=settings.conversion_batch_max, concurrency=concurrency
-    )
+def build(settings: Settings, db: Database) -> ConversionWriter:
+    """The in-process writer these settings describe."""
+    concurrency = settings.conversion_writers or (1 if db.is_sqlite else 2)
+    return ConversionWriter(db, max_batch=settings.conversion_batch_max, concurrency=concurrency)
+
+
+def install(state: AppState) -> DraftRecorder:
+    """Create the process's writer (in a writer process unless
+    ``conversion_writer_process`` is off) as ``state.components["conversion_writer"]``."""
+    writer: DraftRecorder
+    if state.settings.conversion_writer_process:
+        from clicktrail.conversion.writer_process import ProcessConversionWriter
+
+        writer = ProcessConversionWriter(state.settings)
+    else:
+        writer = build(state.settings, state.db)
     state.components[ConversionWriter.name] = writer
     return writer

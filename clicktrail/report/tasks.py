@@ -7,11 +7,20 @@ import contextlib
 
 import structlog
 
+from clicktrail.config import Settings
 from clicktrail.report.admission import ADMISSION
 from clicktrail.report.compaction import compact
 from clicktrail.state import AppState, Service
 
 log = structlog.get_logger("clicktrail.report")
+
+
+def configure_admission(settings: Settings) -> None:
+    """This process's caps on high-cardinality rollup values (ADR 0041)."""
+    ADMISSION.configure(
+        per_day=settings.rollup_values_per_day,
+        per_affiliate=settings.rollup_values_per_affiliate,
+    )
 
 
 class RollupCompactor:
@@ -46,10 +55,7 @@ class RollupCompactor:
 
     async def start(self) -> None:
         settings = self.state.settings
-        ADMISSION.configure(
-            per_day=settings.rollup_values_per_day,
-            per_affiliate=settings.rollup_values_per_affiliate,
-        )
+        configure_admission(settings)
         if settings.rollup_compact_seconds > 0:
             self._task = asyncio.create_task(self._loop(settings.rollup_compact_seconds))
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from clicktrail.app import ClicktrailApp
+from clicktrail.app import ClicktrailApp, create_app
+from clicktrail.config import Settings
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.writer import ConversionWriter, WriterStopped
+from clicktrail.conversion.writer_process import ProcessConversionWriter
 from clicktrail.db import Database
 from clicktrail.errors import ValidationFailed
 from clicktrail.models import Conversion
@@ -103,9 +105,22 @@ async def test_stop_drains_and_then_refuses(db: Database) -> None:
 
 async def test_app_registers_and_runs_the_writer(app: ClicktrailApp) -> None:
     writer = app.state.components["conversion_writer"]
-    assert isinstance(writer, ConversionWriter)
-    recorded = await writer.submit(_draft("a" * 32))
-    assert recorded.conversion.error_code == 13
+    assert isinstance(writer, ProcessConversionWriter)
+    receipt = await writer.record(_draft("a" * 32))
+    assert receipt.error_code == 13
+    assert receipt.status == "invalid"
+
+
+async def test_app_writes_in_process_when_told(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"conversion_writer_process": False}))
+    await app.state.start()
+    try:
+        writer = app.state.components["conversion_writer"]
+        assert isinstance(writer, ConversionWriter)
+        receipt = await writer.record(_draft("b" * 32))
+    finally:
+        await app.state.stop()
+    assert receipt.error_code == 13
 
 
 RollupEntityHour = TABLES[("entity", "hour")]

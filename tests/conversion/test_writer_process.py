@@ -1,0 +1,137 @@
+"""The writer process: the same group-commit contract as the in-process writer, across a
+real child process and its pipes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+from sqlalchemy import func, select
+
+from clicktrail.config import Settings
+from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.writer import WriterStopped
+from clicktrail.conversion.writer_process import ProcessConversionWriter, RecordFailed
+from clicktrail.db import Database
+from clicktrail.models import Conversion
+from clicktrail.models.rollup import TABLES
+from tests.fixtures.factories import make_affiliate, make_click, make_offer
+
+RollupEntityHour = TABLES[("entity", "hour")]
+
+
+def _draft(tid: str, *, strict: bool = False) -> ConversionDraft:
+    return ConversionDraft(
+        source="postback", transaction_id=tid, strict=strict, verification_token=""
+    )
+
+
+async def _stored(db: Database) -> set[str]:
+    async with db.read() as session:
+        return set(await session.scalars(select(Conversion.conversion_id)))
+
+
+async def test_answers_come_after_the_commit(db: Database, settings: Settings) -> None:
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    clicks = [await make_click(db, offer, affiliate) for _ in range(25)]
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    try:
+        drafts = [_draft(c.transaction_id) for c in clicks for _ in range(2)]
+        receipts = await asyncio.gather(*(writer.record(d) for d in drafts))
+        # Every answered conversion is readable by another connection: it was committed.
+        stored = await _stored(db)
+    finally:
+        await writer.stop()
+    assert {r.conversion_id for r in receipts} == stored
+    assert len(stored) == 50
+    approved = [r for r in receipts if r.status == "approved"]
+    assert sorted(r.transaction_id or "" for r in approved) == sorted(
+        c.transaction_id for c in clicks
+    )
+    assert sum(1 for r in receipts if r.error_code == 8) == 25  # the second of each: duplicate
+    async with db.read() as session:
+        rolled = await session.scalar(
+            select(func.sum(RollupEntityHour.c.cv) + func.sum(RollupEntityHour.c.invalid_cv))
+        )
+    assert rolled == 50
+
+
+async def test_errors_come_back_with_status_and_field(db: Database, settings: Settings) -> None:
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    try:
+        with pytest.raises(RecordFailed) as raised:
+            await writer.record(_draft("c" * 32, strict=True))
+        lenient = await writer.record(_draft("c" * 32))
+    finally:
+        await writer.stop()
+    assert raised.value.status_code == 404
+    assert raised.value.field == "transaction_id"
+    assert lenient.status == "invalid"
+    assert lenient.error_code == 13
+    assert await _stored(db) == {lenient.conversion_id}
+
+
+async def test_a_dead_process_fails_its_waiters_and_is_replaced(
+    db: Database, settings: Settings
+) -> None:
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    first = await make_click(db, offer, affiliate)
+    second = await make_click(db, offer, affiliate)
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    try:
+        await writer.record(_draft(first.transaction_id))
+        process = writer._process
+        assert process is not None
+        os.kill(process.pid, signal.SIGKILL)
+        await process.wait()
+        # The reader saw the pipe close; the next postback starts a new process.
+        receipt = await writer.record(_draft(second.transaction_id))
+        assert writer._process is not None
+        assert writer._process.pid != process.pid
+    finally:
+        await writer.stop()
+    assert receipt.status == "approved"
+    assert len(await _stored(db)) == 2
+
+
+async def test_unanswered_postbacks_fail_when_the_process_dies(
+    db: Database, settings: Settings
+) -> None:
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    try:
+        await writer.record(_draft("d" * 32))  # the process is up
+        process = writer._process
+        assert process is not None
+        os.kill(process.pid, signal.SIGSTOP)  # it can no longer answer
+        waiting = asyncio.ensure_future(writer.record(_draft("e" * 32)))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(WriterStopped):
+            await waiting
+    finally:
+        await writer.stop()
+
+
+async def test_stop_answers_everything_queued(db: Database, settings: Settings) -> None:
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    clicks = [await make_click(db, offer, affiliate) for _ in range(10)]
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    waiting = [asyncio.ensure_future(writer.record(_draft(c.transaction_id))) for c in clicks]
+    await asyncio.sleep(0)  # queued, not yet sent: the process is not even started
+    await writer.stop()
+    receipts = [task.result() for task in waiting]
+    assert {r.status for r in receipts} == {"approved"}
+    assert await _stored(db) == {r.conversion_id for r in receipts}
+    with pytest.raises(WriterStopped):
+        await writer.record(_draft(clicks[0].transaction_id))
