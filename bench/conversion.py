@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,6 +158,15 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+def _warm_up(port: int) -> None:
+    """One postback (an unknown click: stored as invalid) waits for a writer process to
+    start; the pause lets every server process's writer process start (2 s after start)."""
+    url = f"http://127.0.0.1:{port}/?nid=1&transaction_id={'f' * 32}"
+    with urllib.request.urlopen(url, timeout=60):
+        pass
+    time.sleep(3)
+
+
 def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> Result:
     batch, connections, workers = run
     asyncio.run(_seed(url, CLICKS))
@@ -186,6 +196,7 @@ def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> R
     )
     try:
         wait_ready(port, server)
+        _warm_up(port)
         script = workdir / "postback.lua"
         script.write_text(LUA % {"stride": CLICKS // 2})
         cpu_before = _tree_cpu(server.pid)

@@ -4,9 +4,8 @@ object for the bulk path."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import class_mapper
+from types import SimpleNamespace
+from typing import Any, cast
 
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import price
@@ -34,7 +33,6 @@ CLICK_COPY = (
     "browser_name",
 )
 _NO_CLICK: dict[str, Any] = dict.fromkeys(CLICK_COPY, "") | {"creative_id": None}
-_MANAGER = class_mapper(Conversion).class_manager
 
 
 def status_of(draft: ConversionDraft, reason: Reason, offer: Offer | None) -> str:
@@ -120,8 +118,8 @@ def values(
 
 
 def transient(row: dict[str, Any]) -> Conversion:
-    """A Conversion holding ``row``, built without the unit of work's per-attribute events
-    (an order of magnitude cheaper than ``Conversion(**row)``); read-only by convention."""
-    conversion: Conversion = _MANAGER.new_instance()
-    conversion.__dict__.update(row)
-    return conversion
+    """``row``'s columns as attributes, for readers of a Conversion (answers, the outbox,
+    macros), without an ORM instance: no instance state, no attribute events (5x cheaper
+    than a detached instance, 50x than ``Conversion(**row)``). Read-only; it has no
+    relationships and cannot be added to a session."""
+    return cast(Conversion, SimpleNamespace(**row))
