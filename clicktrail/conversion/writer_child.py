@@ -9,13 +9,15 @@ JSON-able dict), then lists of ``(seq, ConversionDraft)``. Over stdout it answer
 ``"ready"`` once its writer runs, then lists of ``(seq, Receipt | Failure)``, each sent
 only after the transaction holding that conversion has committed. Replies finished in the
 same loop iteration share one frame. At EOF on stdin it writes what is queued and exits,
-so it never outlives its server.
+so it never outlives its server; it ignores SIGINT and SIGTERM, which a terminal or a
+service manager sends to the server's whole process group.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import signal
 
 from clicktrail.config import Settings
 from clicktrail.conversion.draft import ConversionDraft
@@ -89,6 +91,10 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # The server decides when this process ends (EOF on stdin, after its last postback is
+    # answered): a Ctrl-C or a TERM sent to the whole process group must not cut a batch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]

@@ -135,3 +135,23 @@ async def test_stop_answers_everything_queued(db: Database, settings: Settings) 
     assert await _stored(db) == {r.conversion_id for r in receipts}
     with pytest.raises(WriterStopped):
         await writer.record(_draft(clicks[0].transaction_id))
+
+
+async def test_signals_to_the_process_group_do_not_cut_the_writer(
+    db: Database, settings: Settings
+) -> None:
+    writer = ProcessConversionWriter(settings)
+    await writer.start()
+    try:
+        await writer.record(_draft("f" * 32))
+        process = writer._process
+        assert process is not None
+        os.kill(process.pid, signal.SIGINT)
+        os.kill(process.pid, signal.SIGTERM)
+        receipt = await writer.record(_draft("0" * 32))
+        assert writer._process is process
+        assert process.returncode is None
+    finally:
+        await writer.stop()
+    assert process.returncode == 0  # it ended at EOF, after answering
+    assert receipt.error_code == 13
