@@ -1,10 +1,12 @@
 """The SQLite click writer process: ``python -m clicktrail.tracking.sqlite_writer PATH SYNC``.
 
 The server starts it (clicktrail/tracking/sinks.py, ``SqliteProcessSink``) and talks to it
-over stdin/stdout, one batch at a time. Inserting into SQLite costs tens of microseconds of
-CPU per click, with the GIL held; here that work runs on another core while the server's
-event loop keeps answering requests. The process exits when its stdin closes, so it never
-outlives the server (a batch it is committing when the server dies is still committed).
+over stdin/stdout, one batch at a time. Inserting into SQLite costs tens of microseconds
+of CPU per click, with the GIL held; here that work runs on another core while the
+server's event loop keeps answering requests. The process exits when its stdin closes, so
+it never outlives the server (a batch it is committing when the server dies is still
+committed). It ignores SIGINT and SIGTERM, which a terminal or a service manager sends to
+the server's whole process group.
 
 Frames: request = ``>IB`` (payload length, flags; flag 1 = retry) + marshal of
 ``(records, windows)``; reply = ``>I`` (length) + marshal of ``("ok", [is_unique, ...])``
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import signal
 import sqlite3
 import struct
 import sys
@@ -71,7 +74,11 @@ def serve(path: str, synchronous: str, source: BinaryIO, sink: BinaryIO) -> None
 
 def main() -> None:
     path, synchronous = sys.argv[1], sys.argv[2]
-    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
+    # The server ends this process by closing its stdin, after its last batch: a Ctrl-C or
+    # a TERM sent to the server's whole process group must not cut a batch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(BrokenPipeError):
         serve(path, synchronous, sys.stdin.buffer, sys.stdout.buffer)
 
 
