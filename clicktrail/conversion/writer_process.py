@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import itertools
 import sys
-from typing import Any
 
 import structlog
 
@@ -78,7 +77,7 @@ class ProcessConversionWriter:
         self._flushing = False
         self._accepting = False
         self._prestart: asyncio.TimerHandle | None = None
-        self._background: set[asyncio.Task[Any]] = set()
+        self._starting: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         self._accepting = True
@@ -88,7 +87,13 @@ class ProcessConversionWriter:
 
     def _prestart_now(self) -> None:
         self._prestart = None
-        self._in_background(self._spawn_and_flush())
+        self._start_process()
+
+    def _start_process(self) -> None:
+        """Start the process (unless a start is under way) and then send what waits: one
+        start at a time, however many postbacks arrive meanwhile."""
+        if self._starting is None or self._starting.done():
+            self._starting = asyncio.ensure_future(self._spawn_and_flush())
 
     async def record(self, draft: ConversionDraft) -> Receipt:
         """Hand ``draft`` to the writer process; return once it is committed."""
@@ -106,7 +111,7 @@ class ProcessConversionWriter:
         self._flushing = False
         process = self._process
         if process is None or process.returncode is not None or self._reader is None:
-            self._in_background(self._spawn_and_flush())
+            self._start_process()
             return
         items, self._outbox = self._outbox, []
         self._send(process, items)
@@ -162,16 +167,22 @@ class ProcessConversionWriter:
                     process.kill()
                 await process.wait()
                 raise WriterStopped("conversion writer process did not start")
-            self._process = process
-            self._reader = asyncio.create_task(self._read(process))
+            # Each process has its own map of unanswered postbacks: a reader that sees its
+            # process end fails only those, never a successor's.
+            self._process, self._inflight = process, {}
+            self._reader = asyncio.create_task(self._read(process, self._inflight))
             return process
 
-    async def _read(self, process: asyncio.subprocess.Process) -> None:
+    async def _read(
+        self,
+        process: asyncio.subprocess.Process,
+        inflight: dict[int, asyncio.Future[Receipt]],
+    ) -> None:
         assert process.stdout is not None
         try:
             while (replies := await frames.read(process.stdout)) is not None:
                 for seq, outcome in replies:
-                    future = self._inflight.pop(seq, None)
+                    future = inflight.pop(seq, None)
                     if future is None or future.done():
                         continue
                     if isinstance(outcome, Failure):
@@ -181,18 +192,14 @@ class ProcessConversionWriter:
         except (asyncio.IncompleteReadError, OSError):
             pass
         finally:
-            self._reader = None
-            orphans, self._inflight = self._inflight, {}
-            if orphans:
-                log.error("conversion_writer_process_lost", unanswered=len(orphans))
-            for future in orphans.values():
+            if self._process is process:
+                self._reader = None
+            if inflight:
+                log.error("conversion_writer_process_lost", unanswered=len(inflight))
+            for future in inflight.values():
                 if not future.done():
                     future.set_exception(WriterStopped("conversion writer process exited"))
-
-    def _in_background(self, work: Any) -> None:
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+            inflight.clear()
 
     async def stop(self) -> None:
         """Stop accepting, let the process write and answer what it has, then end it."""
@@ -204,9 +211,8 @@ class ProcessConversionWriter:
             self._prestart = None
         if self._outbox:
             self._flush()
-        pending = [t for t in self._background if not t.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=STOP_SECONDS)
+        if self._starting is not None and not self._starting.done():
+            await asyncio.wait([self._starting], timeout=STOP_SECONDS)
         waiting = [f for f in self._inflight.values() if not f.done()]
         if waiting:
             await asyncio.wait(waiting, timeout=STOP_SECONDS)

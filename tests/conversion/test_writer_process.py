@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from clicktrail.config import Settings
 from clicktrail.conversion.draft import ConversionDraft
-from clicktrail.conversion.writer import WriterStopped
+from clicktrail.conversion.writer import Receipt, WriterStopped
 from clicktrail.conversion.writer_process import ProcessConversionWriter, RecordFailed
 from clicktrail.db import Database
 from clicktrail.models import Conversion
@@ -76,29 +76,40 @@ async def test_errors_come_back_with_status_and_field(db: Database, settings: Se
     assert await _stored(db) == {lenient.conversion_id}
 
 
-async def test_a_dead_process_fails_its_waiters_and_is_replaced(
-    db: Database, settings: Settings
-) -> None:
+async def test_a_dead_process_is_replaced(db: Database, settings: Settings) -> None:
     offer = await make_offer(db)
     affiliate = await make_affiliate(db)
-    first = await make_click(db, offer, affiliate)
-    second = await make_click(db, offer, affiliate)
+    clicks = [await make_click(db, offer, affiliate) for _ in range(6)]
     writer = ProcessConversionWriter(settings)
     await writer.start()
     try:
-        await writer.record(_draft(first.transaction_id))
+        await writer.record(_draft(clicks[0].transaction_id))
         process = writer._process
         assert process is not None
         os.kill(process.pid, signal.SIGKILL)
-        await process.wait()
-        # The reader saw the pipe close; the next postback starts a new process.
-        receipt = await writer.record(_draft(second.transaction_id))
+        # Right away, before anything noticed: each postback is either recorded by a new
+        # process or refused (503, the advertiser retries); none is lost or doubled.
+        first = await asyncio.gather(
+            *(writer.record(_draft(c.transaction_id)) for c in clicks[1:]),
+            return_exceptions=True,
+        )
+        assert all(isinstance(r, Receipt | WriterStopped) for r in first)
+        retried = [
+            await writer.record(_draft(c.transaction_id))
+            for c, r in zip(clicks[1:], first, strict=True)
+            if isinstance(r, WriterStopped)
+        ]
         assert writer._process is not None
         assert writer._process.pid != process.pid
+        replacement = writer._process
+        await writer.record(_draft("9" * 32))
+        assert writer._process is replacement  # one replacement, kept
     finally:
         await writer.stop()
-    assert receipt.status == "approved"
-    assert len(await _stored(db)) == 2
+    receipts = [r for r in first if isinstance(r, Receipt)] + retried
+    assert len(receipts) == 5
+    assert {r.status for r in receipts} == {"approved"}
+    assert len(await _stored(db)) == 7
 
 
 async def test_unanswered_postbacks_fail_when_the_process_dies(
