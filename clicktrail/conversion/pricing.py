@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from clicktrail.conversion.repository import EntryFacts
 from clicktrail.kit.money import ZERO, percent_of, quantize
-from clicktrail.models import OfferPayoutRevenue
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +28,14 @@ def _base(kind: str) -> str:
     return kind.removesuffix("_sku")
 
 
-def revenue_of(entry: OfferPayoutRevenue, sale: Decimal) -> Decimal:
+def revenue_of(entry: EntryFacts, sale: Decimal) -> Decimal:
     kind = _base(entry.revenue_type)
     fixed = entry.revenue_amount if kind in ("rpa", "rpa_rps") else ZERO
     share = percent_of(sale, entry.revenue_percentage) if kind in ("rps", "rpa_rps") else ZERO
     return quantize(fixed + share)
 
 
-def payout_of(entry: OfferPayoutRevenue, sale: Decimal, revenue: Decimal) -> Decimal:
+def payout_of(entry: EntryFacts, sale: Decimal, revenue: Decimal) -> Decimal:
     kind = _base(entry.payout_type)
     if kind == "prv":
         return percent_of(revenue, entry.payout_percentage)
@@ -45,7 +45,7 @@ def payout_of(entry: OfferPayoutRevenue, sale: Decimal, revenue: Decimal) -> Dec
 
 
 def price(
-    entry: OfferPayoutRevenue,
+    entry: EntryFacts,
     sale: Decimal,
     *,
     revenue_override: Decimal | None = None,

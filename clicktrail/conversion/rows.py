@@ -10,10 +10,10 @@ from typing import Any, cast
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import price
 from clicktrail.conversion.reasons import Reason
-from clicktrail.conversion.repository import ClickFacts
+from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
 from clicktrail.kit.ids import new_hex_id
 from clicktrail.kit.money import ZERO
-from clicktrail.models import Conversion, Offer, OfferPayoutRevenue
+from clicktrail.models import Conversion
 
 #: Click columns copied onto the conversion, so reports never join raw clicks.
 CLICK_COPY = (
@@ -35,7 +35,7 @@ CLICK_COPY = (
 _NO_CLICK: dict[str, Any] = dict.fromkeys(CLICK_COPY, "") | {"creative_id": None}
 
 
-def status_of(draft: ConversionDraft, reason: Reason, offer: Offer | None) -> str:
+def status_of(draft: ConversionDraft, reason: Reason, offer: OfferFacts | None) -> str:
     if reason is not Reason.NONE:
         return reason.status
     if draft.status is not None:
@@ -47,8 +47,8 @@ def values(
     draft: ConversionDraft,
     reason: Reason,
     click: ClickFacts | None,
-    offer: Offer | None,
-    entry: OfferPayoutRevenue | None,
+    offer: OfferFacts | None,
+    entry: EntryFacts | None,
     click_at: datetime | None,
     created_at: datetime,
     now: datetime,

@@ -32,11 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.conversion import repository, rows
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.reasons import Reason
-from clicktrail.conversion.repository import ClickFacts
+from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
 from clicktrail.errors import NotFound, ValidationFailed
 from clicktrail.kit.ids import is_hex_id
 from clicktrail.kit.timeutil import utcnow
-from clicktrail.models import Conversion, Offer, OfferPayoutRevenue
+from clicktrail.models import Conversion
 from clicktrail.postback import outbox
 from clicktrail.report import rollup
 
@@ -79,7 +79,7 @@ async def record(session: AsyncSession, draft: ConversionDraft) -> Recorded:
 @dataclass(slots=True)
 class _Context:
     clicks: dict[str, ClickFacts]
-    offers: dict[int, Offer]
+    offers: dict[int, OfferFacts]
     affiliates: set[int]
     tokens: dict[int, str]
     accepted: set[tuple[str, int]]
@@ -95,7 +95,7 @@ def _check_amounts(draft: ConversionDraft) -> None:
         raise ValueError("ConversionDraft.created_at must be timezone-aware")
 
 
-def _order_key(offer: Offer, order_id: str) -> str:
+def _order_key(offer: OfferFacts, order_id: str) -> str:
     return f"order:{offer.network_offer_id}:{order_id}"
 
 
@@ -133,7 +133,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     return _Context(clicks, offers, affiliates, tokens, accepted, by_key)
 
 
-def _entry(offer: Offer, draft: ConversionDraft) -> OfferPayoutRevenue | None:
+def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
     entries = offer.payout_revenue
     if draft.event_id is not None:
         return next((e for e in entries if e.event_id == draft.event_id), None)
@@ -174,7 +174,7 @@ def _resolve_click(draft: ConversionDraft, ctx: _Context) -> ClickFacts | None:
     return click
 
 
-def _resolve_offer(draft: ConversionDraft, click: ClickFacts | None, ctx: _Context) -> Offer:
+def _resolve_offer(draft: ConversionDraft, click: ClickFacts | None, ctx: _Context) -> OfferFacts:
     if click is not None:
         if draft.offer_id is not None and draft.offer_id != click.network_offer_id:
             _refuse(
@@ -214,8 +214,8 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         return Recorded(ctx.by_key[draft.idempotency_key], replayed=True)
     created_at = draft.created_at or batch.now
     click: ClickFacts | None = None
-    offer: Offer | None = None
-    entry: OfferPayoutRevenue | None = None
+    offer: OfferFacts | None = None
+    entry: EntryFacts | None = None
     reason = Reason.NONE
     try:
         if draft.network_id != 1:
@@ -266,8 +266,8 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
 
 def _rules(
     draft: ConversionDraft,
-    offer: Offer,
-    entry: OfferPayoutRevenue,
+    offer: OfferFacts,
+    entry: EntryFacts,
     click: ClickFacts | None,
     click_at: datetime | None,
     created_at: datetime,
