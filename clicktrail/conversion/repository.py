@@ -70,14 +70,19 @@ class ClickFacts(NamedTuple):
 _CLICK_TABLE = cast(Table, Click.__table__)
 
 
-def _click_facts_stmt(dialect: str) -> Any:
-    table = _CLICK_TABLE
+def _rows_by_ids(table: Table, names: Sequence[str], key: str, order: str, dialect: str) -> Any:
+    """``names`` of ``table``'s rows whose ``key`` is in the list bound as ``ids``."""
     return (
-        select(*(table.c[name] for name in ClickFacts._fields))
-        .where(in_list(table.c.transaction_id, "ids", dialect))
-        .order_by(table.c.transaction_id)
-        .with_for_update()
+        select(*(table.c[name] for name in names))
+        .where(in_list(table.c[key], "ids", dialect))
+        .order_by(table.c[order])
     )
+
+
+def _click_facts_stmt(dialect: str) -> Any:
+    fields = ClickFacts._fields
+    stmt = _rows_by_ids(_CLICK_TABLE, fields, "transaction_id", "transaction_id", dialect)
+    return stmt.with_for_update()  # on PostgreSQL, in id order: see click_facts
 
 
 def _mark_converted_stmt(dialect: str) -> Any:
@@ -164,12 +169,9 @@ def _offers_stmt(dialect: str) -> Any:
 
 
 def _entries_stmt(dialect: str) -> Any:
-    entry = _ENTRY_TABLE
-    return (
-        select(*(entry.c[name] for name in EntryFacts._fields))
-        .where(in_list(entry.c.network_offer_id, "ids", dialect))
-        .order_by(entry.c.network_offer_payout_revenue_id)
-    )
+    fields = EntryFacts._fields
+    order = "network_offer_payout_revenue_id"
+    return _rows_by_ids(_ENTRY_TABLE, fields, "network_offer_id", order, dialect)
 
 
 _OFFERS = {d: _offers_stmt(d) for d in _DIALECTS}

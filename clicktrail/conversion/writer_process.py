@@ -35,6 +35,7 @@ from clicktrail.conversion.writer import (
 )
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit import frames
+from clicktrail.kit.children import close_stdin_and_wait
 
 log = structlog.get_logger("clicktrail.conversion.writer")
 
@@ -219,12 +220,6 @@ class ProcessConversionWriter:
         process, self._process = self._process, None
         if process is None:
             return
-        if process.stdin is not None:
-            process.stdin.close()
-        try:
-            await asyncio.wait_for(process.wait(), STOP_SECONDS)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await close_stdin_and_wait(process, STOP_SECONDS)
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)

@@ -30,6 +30,7 @@ import orjson
 from sqlalchemy.engine import make_url
 
 from clicktrail.click.rows import COLUMNS
+from clicktrail.kit.children import close_stdin_and_wait
 from clicktrail.report import rollup
 from clicktrail.tracking.sqlite_writer import FLAG_RETRY, REPLY, REQUEST
 from clicktrail.tracking.unique import Pending, lookup_bounds, mark_unique
@@ -155,13 +156,7 @@ class SqliteProcessSink:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.stdin is not None:
-            process.stdin.close()
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await close_stdin_and_wait(process, 10)
 
     def is_data_error(self, exc: BaseException) -> bool:
         return isinstance(exc, ChildDataError | ValueError | TypeError)
