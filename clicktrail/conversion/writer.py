@@ -14,6 +14,10 @@ With ``concurrency`` > 1 (PostgreSQL), the next batch is taken and written as so
 the previous one reaches its COMMIT, so the database's commit and the next batch's work
 overlap; a batch's statements never overlap another's (``_stage``), and rollup rows are
 locked in key order, so two batches in flight cannot deadlock (ADR 0024).
+
+A server normally runs this writer in a writer process of its own
+(``writer_process.ProcessConversionWriter``, ADR 0026); both answer through ``record``
+with a ``Receipt``.
 """
 
 from __future__ import annotations
