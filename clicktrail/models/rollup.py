@@ -143,6 +143,37 @@ def primary_key(cube: str, grain: str = "hour") -> tuple[str, ...]:
     return (*lead, "bucket", *keys)
 
 
+#: The coarse ``values`` tables whose rows carry ``solo`` (ADR 0047).
+SOLO_GRAINS: tuple[str, ...] = ("day", BLOCK)
+#: A row's rank among solo rows: clicks of every kind, then conversions, then the value.
+SOLO_RANK: tuple[str, ...] = ("(total_click + invalid_click) DESC", "cv DESC", "value")
+
+
+def _solo_parts(name: str, grain: str) -> list[sa.schema.SchemaItem]:
+    """``solo`` = 1: when compaction wrote this row, no other UTC day had a row of its
+    value (ADR 0047). Its index lists a bucket's solo rows in report order, so a report over
+    many single-day values reads the first rows of each bucket instead of grouping them all,
+    and finds the bucket's other rows.
+    Day rows are also indexed by value, for compaction to look the others up."""
+    lead = ("dim", "days", "bucket", "solo") if grain == BLOCK else ("dim", "bucket", "solo")
+    items: list[sa.schema.SchemaItem] = [
+        sa.Column("solo", sa.SmallInteger(), nullable=False, server_default=sa.text("0")),
+        sa.Index(f"ix_{name}_solo", *lead, *[sa.text(rank) for rank in SOLO_RANK]),
+    ]
+    if grain == "day":
+        items.append(sa.Index(f"ix_{name}_value", "dim", "value"))
+    return items
+
+
+def _value_column(cube: str, name: str) -> sa.Column[object]:
+    """The coarse ``values`` cube's value sorts by code point on both engines (SQLite's
+    BINARY, PostgreSQL's "C"): the order reports list values in (ADR 0046, 0047)."""
+    if cube != "values" or name != "value":
+        return key_column(name)
+    kind = sa.String(VALUE_MAX).with_variant(sa.String(VALUE_MAX, collation="C"), "postgresql")
+    return sa.Column(name, kind, nullable=False)
+
+
 def _table(cube: str, grain: str) -> sa.Table:
     """Day tables also index (affiliate, bucket) for the affiliate realm; hour tables are on
     the click hot path and keep their primary key only."""
@@ -153,10 +184,11 @@ def _table(cube: str, grain: str) -> sa.Table:
         name,
         Base.metadata,
         sa.Column("bucket", sa.BigInteger(), nullable=False),
-        *[key_column(k) for k in key_names(cube, grain)],
+        *[_value_column(cube, k) for k in key_names(cube, grain)],
         *metric_columns(),
         sa.PrimaryKeyConstraint(*primary_key(cube, grain), name=f"pk_{name}"),
         *(extra if grain == "day" and cube in CUBES else []),
+        *(_solo_parts(name, grain) if cube == "values" and grain in SOLO_GRAINS else []),
     )
 
 

@@ -32,6 +32,7 @@ from clicktrail.models.rollup import (
     DAY_COMPLETE_BEFORE,
     GRAINS,
     METRICS,
+    OTHER,
     VALUE_DIMS,
     primary_key,
     table_name,
@@ -161,7 +162,26 @@ async def compact_coarse(
                 ),
                 window,
             )
+        if cube == "values":
+            await _mark_solo(session, day)
         await _rebuild_blocks(session, cube, day)
+
+
+async def _mark_solo(session: AsyncSession, day: int) -> None:
+    """Mark the day's ``values`` rows whose value no other UTC day has (ADR 0047). A row
+    written later for one of these values, on another day, has ``solo = 0`` (late writers
+    never set it, and this sees the earlier row), so at most one day row of a value is solo
+    and a report that reads a second row of it groups them all. The empty value and
+    ``(other)`` recur every day and are never solo."""
+    await session.execute(
+        text(
+            f"UPDATE rollup_values_day SET solo = 1 WHERE {_scope(('dim',))}bucket = :day "
+            "AND value NOT IN ('', :other) AND NOT EXISTS (SELECT 1 FROM rollup_values_day AS o "
+            "WHERE o.dim = rollup_values_day.dim AND o.value = rollup_values_day.value "
+            "AND o.bucket <> :day)"
+        ),
+        {"day": day, "other": OTHER},
+    )
 
 
 async def compact_blocks(
@@ -182,6 +202,13 @@ async def _rebuild_blocks(session: AsyncSession, cube: str, day: int) -> None:
     scope = _scope(keys)
     table = table_name(cube, BLOCK)
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
+    # A values block row is solo when it is one solo day row (ADR 0047); a late writer that
+    # got there first made it a sum of two writes, and it stays 0.
+    solo_column, solo_sum = ("", "")
+    if cube == "values":
+        solo_column = ", solo"
+        solo_sum = ", CASE WHEN COUNT(*) = 1 THEN MIN(solo) ELSE 0 END"
+        updates += ", solo = 0"
     for days in BLOCK_DAYS:
         if end % (days * DAY):
             continue
@@ -191,8 +218,10 @@ async def _rebuild_blocks(session: AsyncSession, cube: str, day: int) -> None:
         )
         await session.execute(
             text(
-                f"INSERT INTO {table} (bucket, days, {key_list}, {', '.join(METRICS)}) "
-                f"SELECT :start, :days, {key_list}, {', '.join(f'SUM({m})' for m in METRICS)} "
+                f"INSERT INTO {table} (bucket, days, {key_list}, {', '.join(METRICS)}"
+                f"{solo_column}) "
+                f"SELECT :start, :days, {key_list}, {', '.join(f'SUM({m})' for m in METRICS)}"
+                f"{solo_sum} "
                 f"FROM {table_name(cube, 'day')} "
                 f"WHERE {scope}bucket >= :start AND bucket < :end GROUP BY {key_list} "
                 f"ON CONFLICT ({', '.join(primary_key(cube, BLOCK))}) DO UPDATE SET {updates}"

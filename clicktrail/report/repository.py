@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    ColumnElement,
-    Double,
-    Integer,
     String,
-    and_,
-    case,
     cast,
     func,
     literal,
@@ -26,113 +21,33 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Advertiser, Affiliate, Network, Offer, OfferPayoutRevenue
-from clicktrail.models.rollup import BLOCK, GRAINS, METRICS, TABLES
+from clicktrail.models.rollup import BLOCK, METRICS, TABLES
+from clicktrail.report import ranking
 from clicktrail.report.compaction import day_complete_before
-from clicktrail.report.timeplan import DAY, merge_ranges
+from clicktrail.report.reads import Part, label, text_order, where
 
 __all__ = ["Part", "day_complete_before", "names", "network_settings", "report_rows"]
-
-
-@dataclass
-class Part:
-    """One signed read of a cube at one grain, feeding the report's single SQL statement.
-
-    ``labels`` maps bucket ranges [lo, hi) to the output time bucket; ``hour_of_day``
-    instead gives (lo, hi, utc_offset_seconds) segments whose label is the local hour.
-    ``value``: None = no value column; "column" = the table's value; else a fixed value.
-    """
-
-    cube: str
-    grain: str
-    sign: int
-    keys: Sequence[str]
-    filters: Mapping[str, Collection[Any]]
-    dim: str | None
-    value: str | None
-    labels: Sequence[tuple[int, int, int]]
-    hour_of_day: Sequence[tuple[int, int, int]] | None = None
-
 
 #: PostgreSQL ``work_mem`` while a report runs: a 180,000-value hostile sub1 report groups
 #: and sorts in memory instead of spilling to disk.
 WORK_MEM = "64MB"
 
-#: Most buckets a part lists one by one instead of testing ranges.
-_LISTED = 2000
 
-#: Ranges tested one after another at a leaf of :func:`_range_case`.
-_LEAF = 4
-
-
-def _range_case(
-    bucket: ColumnElement[Any], ranges: Sequence[tuple[int, int, ColumnElement[Any] | int]]
-) -> ColumnElement[Any]:
-    """``ranges`` (sorted, disjoint [lo, hi) -> label) as a CASE that bisects on the bucket:
-    about log2(n) comparisons per row instead of n/2 (a 90-day report has 90 ranges)."""
-    if len(ranges) <= _LEAF:
-        return case(*[(and_(bucket >= lo, bucket < hi), lab) for lo, hi, lab in ranges], else_=-1)
-    mid = len(ranges) // 2
-    return case(
-        (bucket < ranges[mid][0], _range_case(bucket, ranges[:mid])),
-        else_=_range_case(bucket, ranges[mid:]),
-    )
-
-
-def _window(part: Part, bucket: ColumnElement[Any]) -> ColumnElement[bool]:
-    """The part's rows: bucket ranges, or for the block grain the exact blocks (a block's
-    label range is the block itself; ``days`` tells blocks of one start apart)."""
-    if part.grain != BLOCK:
-        ranges = merge_ranges([(lo, hi) for lo, hi, _ in part.labels])
-        step = GRAINS[part.grain]
-        if len(ranges) > 1 and sum(hi - lo for lo, hi in ranges) <= _LISTED * step:
-            # Scattered hours (a non-UTC day's edges): list them, one index probe each; an
-            # OR of ranges made SQLite scan the whole table.
-            return bucket.in_([b for lo, hi in ranges for b in range(lo, hi, step)])
-        return or_(*[and_(bucket >= lo, bucket < hi) for lo, hi in ranges])
-    table = TABLES[(part.cube, part.grain)]
-    starts: dict[int, list[int]] = {}
-    for lo, hi, _ in part.labels:
-        starts.setdefault((hi - lo) // DAY, []).append(lo)
-    if len(starts) == 1:
-        [(n, first)] = starts.items()
-        return and_(table.c.days == n, bucket.in_(first))
-    return or_(*[and_(table.c.days == n, bucket.in_(s)) for n, s in sorted(starts.items())])
-
-
-def _where(stmt: Any, part: Part, table: Any) -> Any:
-    if part.dim is not None:
-        stmt = stmt.where(table.c.dim == part.dim)
-    stmt = stmt.where(_window(part, table.c.bucket))
-    for key, allowed in part.filters.items():
-        stmt = stmt.where(table.c[key].in_(list(allowed)))
-    return stmt
-
-
-def _label(part: Part, bucket: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The output time bucket of a row (or its local hour of day)."""
-    if part.hour_of_day is not None:
-        return _range_case(
-            bucket,
-            sorted((lo, hi, (bucket + off) // 3600 % 24) for lo, hi, off in part.hour_of_day),
-        )
-    if len({lab for _, _, lab in part.labels}) == 1:
-        return literal(part.labels[0][2], Integer())
-    return _range_case(bucket, sorted(part.labels))
-
-
-def _part_select(part: Part, keys: Sequence[str], with_value: bool, only: Any | None = None) -> Any:
+def _part_select(
+    part: Part, keys: Sequence[str], with_value: bool, only: Any = None, postgres: bool = False
+) -> Any:
     """The part's rows as (tb, *keys, [value,] *METRICS), metrics times the part's sign.
 
     A part is grouped on its own first (its rows collapse: hours into days, entities into
     an offer), except a read of the value column at day or block grain: its rows are
     nearly all distinct already (a hostile sub1 has 2,000 new values a day), and grouping
     them twice doubled the report's cost. ``only`` (value-column parts): keep the rows of
-    these candidate groups only (:func:`_candidates`)."""
+    these candidate groups only (:func:`ranking.candidates`), or these listed values."""
     table = TABLES[(part.cube, part.grain)]
-    label = _label(part, table.c.bucket)
+    bucket = label(part, table.c.bucket)
     grouped = not (part.value == "column" and part.grain != "hour")
-    group: list[Any] = [label, *[table.c[k] for k in keys]]
-    columns: list[Any] = [cast(label, BigInteger()).label("tb")]
+    group: list[Any] = [bucket, *[table.c[k] for k in keys]]
+    columns: list[Any] = [cast(bucket, BigInteger()).label("tb")]
     columns += [table.c[k].label(k) for k in keys]
     if with_value:
         if part.value == "column":
@@ -147,63 +62,15 @@ def _part_select(part: Part, keys: Sequence[str], with_value: bool, only: Any | 
         columns += [table.c[m].label(m) for m in METRICS]
     else:
         columns += [(-table.c[m]).label(m) for m in METRICS]
-    stmt = _where(select(*columns), part, table)
+    stmt = where(select(*columns), part, table)
     if only is not None and part.value == "column":
         # By value alone: a group outside the candidates that shares a candidate's value
         # is read in full too, so every group read has its exact sums.
-        stmt = stmt.where(table.c.value.in_(select(only.c.value)))
+        if isinstance(only, list):
+            stmt = stmt.where(ranking.listed(table.c.value, only, postgres))
+        else:
+            stmt = stmt.where(table.c.value.in_(select(only.c.value)))
     return stmt.group_by(*group) if grouped else stmt
-
-
-def _candidates(parts: Sequence[Part], keys: Sequence[str], limit: int, postgres: bool) -> Any:
-    """The values whose groups can be among a value report's first ``limit + 1`` rows,
-    found from two narrow sums per group (clicks, conversions) instead of all twelve.
-
-    Rows are ordered by time bucket, clicks, conversions, then the keys, and rows whose
-    twelve sums are all zero are dropped. A group whose clicks or conversions are not zero
-    is kept for sure, so the first ``limit + 1`` such groups in that order are candidates;
-    a group with both zero might still have another sum (pending conversions) and rank
-    anywhere, so every such group is a candidate too, and so is the empty value, which
-    parts of fixed value add to. PostgreSQL sums the two as float8 (exact for integers
-    below 2**53) because its bigint SUM keeps a numeric state per group (ADR 0046)."""
-    narrow = []
-    for part in parts:
-        if part.value != "column":
-            continue
-        table = TABLES[(part.cube, part.grain)]
-        clicks: Any = table.c.total_click + table.c.invalid_click
-        cvs: Any = table.c.cv
-        if postgres:
-            clicks, cvs = cast(clicks, Double()), cast(cvs, Double())
-        if part.sign == -1:
-            clicks, cvs = -clicks, -cvs
-        columns = [
-            cast(_label(part, table.c.bucket), BigInteger()).label("tb"),
-            *[table.c[k].label(k) for k in (*keys, "value")],
-            clicks.label("c"),
-            cvs.label("v"),
-        ]
-        narrow.append(_where(select(*columns), part, table))
-    rows = union_all(*narrow).subquery("n")
-    names = [rows.c.tb, *[rows.c[k] for k in (*keys, "value")]]
-    groups = (
-        select(*names, func.sum(rows.c.c).label("c"), func.sum(rows.c.v).label("v"))
-        .group_by(*names)
-        .cte("g")
-    )
-    g = groups.c
-    order = [g.tb, g.c.desc(), g.v.desc(), *[_text_order(g[k], postgres) for k in (*keys, "value")]]
-    first = (
-        select(g.value)
-        .where(or_(g.c != 0, g.v != 0))
-        .order_by(*order)
-        .limit(limit + 1)
-        .subquery("f")
-    )
-    zero = select(g.value).where(and_(g.c == 0, g.v == 0))
-    # The empty value also comes from parts read in full (after the compaction mark).
-    empty = select(cast(literal(""), String()).label("value"))
-    return union_all(select(first.c.value), zero, empty).cte("cand")
 
 
 def _totals(parts: Sequence[Part]) -> Any:
@@ -212,19 +79,11 @@ def _totals(parts: Sequence[Part]) -> Any:
     for part in parts:
         table = TABLES[(part.cube, part.grain)]
         sums = [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in METRICS]
-        selects.append(_where(select(*sums), part, table))
+        selects.append(where(select(*sums), part, table))
     if not selects:
         return select(*[cast(literal(0), BigInteger()).label(f"t_{m}") for m in METRICS])
     union = union_all(*selects).subquery("tp") if len(selects) > 1 else selects[0].subquery("tp")
     return select(*[cast(func.sum(union.c[m]), BigInteger()).label(f"t_{m}") for m in METRICS])
-
-
-def _text_order(column: Any, postgres: bool) -> Any:
-    """Text keys sort by code point on both engines (SQLite's order; PostgreSQL's
-    database collation compared 180,000 sub1 values through strcoll)."""
-    if postgres and isinstance(column.type, String):
-        return column.collate("C")
-    return column
 
 
 def _order(source: Any, total: Any, invalid: Any, cv: Any, keys: Sequence[Any]) -> list[Any]:
@@ -248,31 +107,6 @@ def _by_length(parts: Sequence[Part]) -> list[Part]:
     return out
 
 
-async def _many_values(session: AsyncSession, parts: Sequence[Part], limit: int) -> bool:
-    """Whether a value report certainly has more than twice ``limit`` rows: the longest time
-    bucket (block) it reads from the ``values`` cube alone holds that many values (one row
-    per value there, all landing on distinct rows). Then the narrow first pass pays for
-    itself; a friendly report (20 values per affiliate) skips it. One index-only count."""
-    longest: tuple[int, Part, int] | None = None
-    for part in parts:
-        if part.value != "column" or part.cube != "values":
-            continue
-        for lo, hi, _ in part.labels:
-            span = hi - lo if part.grain == BLOCK else GRAINS[part.grain]
-            if longest is None or span > longest[0]:
-                longest = (span, part, lo)
-    if longest is None:
-        return False
-    span, part, start = longest
-    table = TABLES[(part.cube, part.grain)]
-    stmt = select(func.count()).where(table.c.dim == part.dim, table.c.bucket == start)
-    if part.grain == BLOCK:
-        stmt = stmt.where(table.c.days == span // DAY)
-    for key, allowed in part.filters.items():
-        stmt = stmt.where(table.c[key].in_(list(allowed)))
-    return int((await session.execute(stmt)).scalar() or 0) > 2 * limit
-
-
 async def report_rows(
     session: AsyncSession,
     parts: Sequence[Part],
@@ -290,7 +124,8 @@ async def report_rows(
     tells that the table is incomplete) and adds one row: the sums of ``total_parts`` (the
     same report without columns, read from the smallest cube that covers it). No window
     function runs over every group, and the totals see the same snapshot as the rows.
-    A value report with many values first finds its candidate rows (:func:`_candidates`)."""
+    A value report with many values reads only the rows that can be among its first
+    (:mod:`clicktrail.report.ranking`)."""
     if not parts:
         return [], [0] * len(METRICS), False
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -298,53 +133,69 @@ async def report_rows(
         await _postgres_settings(session)
     else:
         parts, total_parts = _by_length(parts), _by_length(total_parts)
-    only = None
-    if with_value and limit is not None and await _many_values(session, parts, limit):
-        only = _candidates(parts, keys, limit, postgres)
-    union = union_all(*[_part_select(p, keys, with_value, only) for p in parts]).subquery("u")
+    only: Any = None
+    solo: Any = None
+    if with_value and limit is not None and await ranking.many_values(session, parts, limit):
+        tb = ranking.solo_label(parts)
+        grouped = None if tb is None else await ranking.grouped_values(session, parts)
+        if tb is not None and grouped is not None:
+            only = grouped
+            solo = ranking.solo_rows(parts, keys, limit, grouped, tb, postgres)
+        else:
+            only = ranking.candidates(parts, keys, limit, postgres)
+    union = union_all(*[_part_select(p, keys, with_value, only, postgres) for p in parts])
     names = [*keys, "value"] if with_value else list(keys)
-    group: list[Any] = [union.c.tb, *[union.c[k] for k in names]]
-    sums = {m: cast(func.sum(union.c[m]), BigInteger()) for m in METRICS}
+    u = union.subquery("u")
+    group: list[Any] = [u.c.tb, *[u.c[k] for k in names]]
+    sums = {m: cast(func.sum(u.c[m]), BigInteger()) for m in METRICS}
     top = (
         select(*group, *[s.label(m) for m, s in sums.items()])
         .group_by(*group)
         .having(or_(*[s != 0 for s in sums.values()]))
-        .order_by(
-            *_order(
-                union,
-                sums["total_click"],
-                sums["invalid_click"],
-                sums["cv"],
-                [_text_order(union.c[k], postgres) for k in names],
-            )
-        )
     )
-    if limit is not None:
-        top = top.limit(limit + 1)
-    ranked = top.subquery("top")
     totals = _totals(total_parts).subquery("tot")
-    # The totals ride along as one more row, first in order: its time bucket -1 is below
-    # every real one (bucket indexes and hours of day start at 0).
+    # The totals ride along as one more row: its time bucket -1 is below every real one
+    # (bucket indexes and hours of day start at 0).
     total_row = select(
         cast(literal(-1), BigInteger()).label("tb"),
-        *[cast(null(), ranked.c[k].type).label(k) for k in names],
+        *[cast(null(), top.selected_columns[k].type).label(k) for k in names],
         *[totals.c[f"t_{m}"].label(m) for m in METRICS],
     )
-    both = union_all(select(ranked), total_row).subquery("r")
-    c = both.c
-    stmt = select(both).order_by(
-        *_order(
-            both, c.total_click, c.invalid_click, c.cv, [_text_order(c[k], postgres) for k in names]
-        )
-    )
-    result = (await session.execute(stmt)).all()
     key_end = 1 + len(names)
-    totals_row = [int(v or 0) for v in result[0][key_end:]]
+    if solo is not None:
+        # Solo rows arrive in order and are their own groups; the few grouped values are
+        # merged with them here (Python orders text by code point, as both engines do).
+        stmt: Any = union_all(solo, select(top.subquery("top")), total_row)
+        result = [tuple(r) for r in (await session.execute(stmt)).all()]
+        totals_row = next(r for r in result if r[0] == -1)
+        result = [totals_row, *sorted((r for r in result if r[0] != -1), key=_row_order)]
+    else:
+        order = [text_order(u.c[k], postgres) for k in names]
+        top = top.order_by(
+            *_order(u, sums["total_click"], sums["invalid_click"], sums["cv"], order)
+        )
+        if limit is not None:
+            top = top.limit(limit + 1)
+        both = union_all(select(top.subquery("top")), total_row).subquery("r")
+        c = both.c
+        order = [text_order(c[k], postgres) for k in names]
+        stmt = select(both).order_by(*_order(both, c.total_click, c.invalid_click, c.cv, order))
+        # Slicing a plain tuple is four times faster than slicing a Row.
+        result = [tuple(r) for r in (await session.execute(stmt)).all()]
+    totals_sums = [int(v or 0) for v in result[0][key_end:]]
     incomplete = limit is not None and len(result) > limit + 1
-    # Slicing a plain tuple is four times faster than slicing a Row.
     stop = None if limit is None or not incomplete else limit + 1
-    plain = [tuple(r) for r in result[1:stop]]
-    return [(r[:key_end], r[key_end:]) for r in plain], totals_row, incomplete
+    return [(r[:key_end], r[key_end:]) for r in result[1:stop]], totals_sums, incomplete
+
+
+_TOTAL, _INVALID, _CV = (METRICS.index(m) for m in ("total_click", "invalid_click", "cv"))
+
+
+def _row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row's place in report order (:func:`_order`): time bucket, most clicks, most
+    conversions, then the keys."""
+    at = len(row) - len(METRICS)
+    return (row[0], -(row[at + _TOTAL] + row[at + _INVALID]), -row[at + _CV], *row[1:at])
 
 
 async def _postgres_settings(session: AsyncSession) -> None:

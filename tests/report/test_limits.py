@@ -15,7 +15,7 @@ import pytest
 from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
 from clicktrail.models import Conversion
-from clicktrail.report import repository, rollup, service
+from clicktrail.report import ranking, rollup, service
 from clicktrail.report.compaction import compact
 from clicktrail.report.schemas import ReportIn
 from tests.report.data import seed_traffic
@@ -25,13 +25,13 @@ from tests.report.data import seed_traffic
 def narrow_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the statements that used the narrow first pass."""
     calls: list[int] = []
-    real = repository._candidates
+    real = ranking.candidates
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(repository, "_candidates", spy)
+    monkeypatch.setattr(ranking, "candidates", spy)
     return calls
 
 

@@ -1,0 +1,264 @@
+"""Which rows a value report with many values can show (ADR 0046, 0047).
+
+A report on sub1..sub5, source_id or city over a long range can have far more values than
+its row cap (180,000 click ids in sub1 over 90 days). Its statement then sums all twelve
+metrics only for the values that can be among its first rows:
+
+* **Solo rows** (ADR 0047). Most such values live on one UTC day: the coarse ``values``
+  cube marks them (``solo``) and an index lists each bucket's solo rows in report order.
+  A value read only from solo rows has one row in the whole report, so its row is its
+  group: the first ``limit + 1`` of each bucket are read in index order and merged, and the
+  rest are never touched.
+* **Grouped values**: the values of every other row the report reads (recurring values,
+  the empty value, ``(other)``, hour rows) are ranked on two narrow sums first
+  (:func:`candidates`), then summed in full.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Double,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clicktrail.models.rollup import BLOCK, GRAINS, METRICS, SOLO_GRAINS, TABLES
+from clicktrail.report.reads import Part, label, text_order, where
+from clicktrail.report.timeplan import DAY
+
+#: Most buckets whose solo rows a report merges (one index range each); a report with more
+#: ranks every value instead.
+MAX_SOLO_BUCKETS = 40
+#: Most values of other rows (grouped in full) a report lists next to its solo rows; a
+#: report with more (many recurring values) ranks every value instead.
+MAX_GROUPED = 5000
+
+
+def candidates(
+    parts: Sequence[Part], keys: Sequence[str], limit: int, postgres: bool, within: Any = None
+) -> Any:
+    """The values whose groups can be among a value report's first ``limit + 1`` rows,
+    found from two narrow sums per group (clicks, conversions) instead of all twelve;
+    ``within`` (a CTE of values) limits the ranking to those values.
+
+    Rows are ordered by time bucket, clicks, conversions, then the keys, and rows whose
+    twelve sums are all zero are dropped. A group whose clicks or conversions are not zero
+    is kept for sure, so the first ``limit + 1`` such groups in that order are candidates;
+    a group with both zero might still have another sum (pending conversions) and rank
+    anywhere, so every such group is a candidate too, and so is the empty value, which
+    parts of fixed value add to. PostgreSQL sums the two as float8 (exact for integers
+    below 2**53) because its bigint SUM keeps a numeric state per group (ADR 0046)."""
+    narrow = []
+    for part in parts:
+        if part.value != "column":
+            continue
+        table = TABLES[(part.cube, part.grain)]
+        clicks: Any = table.c.total_click + table.c.invalid_click
+        cvs: Any = table.c.cv
+        if postgres:
+            clicks, cvs = cast(clicks, Double()), cast(cvs, Double())
+        if part.sign == -1:
+            clicks, cvs = -clicks, -cvs
+        columns = [
+            cast(label(part, table.c.bucket), BigInteger()).label("tb"),
+            *[table.c[k].label(k) for k in (*keys, "value")],
+            clicks.label("c"),
+            cvs.label("v"),
+        ]
+        stmt = where(select(*columns), part, table)
+        if within is not None:
+            stmt = stmt.where(table.c.value.in_(select(within.c.value)))
+        narrow.append(stmt)
+    rows = union_all(*narrow).subquery("n")
+    names = [rows.c.tb, *[rows.c[k] for k in (*keys, "value")]]
+    groups = (
+        select(*names, func.sum(rows.c.c).label("c"), func.sum(rows.c.v).label("v"))
+        .group_by(*names)
+        .cte("g")
+    )
+    g = groups.c
+    order = [g.tb, g.c.desc(), g.v.desc(), *[text_order(g[k], postgres) for k in (*keys, "value")]]
+    first = (
+        select(g.value)
+        .where(or_(g.c != 0, g.v != 0))
+        .order_by(*order)
+        .limit(limit + 1)
+        .subquery("f")
+    )
+    zero = select(g.value).where(and_(g.c == 0, g.v == 0))
+    # The empty value also comes from parts read in full (after the compaction mark).
+    empty = select(cast(literal(""), String()).label("value"))
+    return union_all(select(first.c.value), zero, empty).cte("cand")
+
+
+async def many_values(session: AsyncSession, parts: Sequence[Part], limit: int) -> bool:
+    """Whether a value report certainly has more than twice ``limit`` rows: the longest time
+    bucket (block) it reads from the ``values`` cube alone holds that many values (one row
+    per value there, all landing on distinct rows). Then the narrow first pass pays for
+    itself; a friendly report (20 values per affiliate) skips it. One index-only count."""
+    longest: tuple[int, Part, int] | None = None
+    for part in parts:
+        if part.value != "column" or part.cube != "values":
+            continue
+        for lo, hi, _ in part.labels:
+            span = hi - lo if part.grain == BLOCK else GRAINS[part.grain]
+            if longest is None or span > longest[0]:
+                longest = (span, part, lo)
+    if longest is None:
+        return False
+    span, part, start = longest
+    table = TABLES[(part.cube, part.grain)]
+    stmt = select(func.count()).where(table.c.dim == part.dim, table.c.bucket == start)
+    if part.grain == BLOCK:
+        stmt = stmt.where(table.c.days == span // DAY)
+    for key, allowed in part.filters.items():
+        stmt = stmt.where(table.c[key].in_(list(allowed)))
+    return int((await session.execute(stmt)).scalar() or 0) > 2 * limit
+
+
+def _solo_part(part: Part) -> bool:
+    """Rows this part reads may be solo: the coarse ``values`` cube's day or block rows,
+    added (a subtracted read's values are grouped)."""
+    return (
+        part.value == "column"
+        and part.cube == "values"
+        and part.grain in SOLO_GRAINS
+        and part.sign == 1
+    )
+
+
+def _solo_buckets(part: Part) -> list[tuple[int, int]]:
+    """(bucket, days) of each row set of a solo part: a block, or one day (adjacent days
+    of one label arrive as one range)."""
+    if part.grain == BLOCK:
+        return [(lo, (hi - lo) // DAY) for lo, hi, _ in part.labels]
+    return [(day, 1) for lo, hi, _ in part.labels for day in range(lo, hi, DAY)]
+
+
+def solo_label(parts: Sequence[Part]) -> int | None:
+    """The one time bucket of a report the solo path serves: some parts read solo rows, in
+    at most :data:`MAX_SOLO_BUCKETS` buckets, and every value row lands on the same output
+    row bucket (no time column). None otherwise."""
+    reads = [p for p in parts if p.value == "column"]
+    labels = {lab for p in reads for _, _, lab in p.labels}
+    if len(labels) != 1 or any(p.hour_of_day is not None for p in reads):
+        return None
+    buckets = sum(len(_solo_buckets(p)) for p in reads if _solo_part(p))
+    return labels.pop() if 0 < buckets <= MAX_SOLO_BUCKETS else None
+
+
+async def grouped_values(session: AsyncSession, parts: Sequence[Part]) -> list[str] | None:
+    """The values of every row read that is not solo (recurring values, the empty value,
+    ``(other)``, hour rows), or None when there are more than :data:`MAX_GROUPED`. A value
+    with a solo row has no other solo row anywhere (compaction marks one day at most), so
+    a value outside this list is read from exactly one row: its row is its group."""
+    selects = []
+    for part in parts:
+        if part.value != "column":
+            continue
+        table = TABLES[(part.cube, part.grain)]
+        stmt = where(select(table.c.value.label("value")), part, table)
+        if _solo_part(part):
+            stmt = stmt.where(table.c.solo == literal_column("0"))
+        selects.append(stmt)
+    rows = union_all(*selects).subquery("multi")
+    stmt = select(rows.c.value).distinct().limit(MAX_GROUPED + 1)
+    values = [str(v) for v in (await session.execute(stmt)).scalars()]
+    return None if len(values) > MAX_GROUPED else values
+
+
+def listed(column: Any, values: Sequence[str], postgres: bool) -> Any:
+    """``column`` is one of ``values``, passed as ONE parameter however many they are (a
+    PostgreSQL array, a JSON array SQLite unpacks): a statement repeats it in every part,
+    and both engines then know the list's length when they plan."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String())))
+    items = func.json_each(bindparam(None, json.dumps(list(values)), type_=String())).table_valued(
+        "value"
+    )
+    return column.in_(select(items.c.value))
+
+
+def solo_rows(
+    parts: Sequence[Part],
+    keys: Sequence[str],
+    limit: int,
+    grouped: Sequence[str],
+    tb: int,
+    postgres: bool,
+) -> Any:
+    """The first ``limit + 1`` solo rows in report order among values not in ``grouped``,
+    as (tb, *keys, value, *METRICS): each bucket's solo rows come from the solo index in
+    that order and are merged, so only about ``limit + 1`` rows are read in all.
+
+    SQLite merges a compound SELECT whose arms follow its ORDER BY; PostgreSQL merges
+    (Merge Append) arms that are each ordered and limited subqueries, and sorts plain arms
+    in full instead."""
+    names = (*keys, "value")
+    arms = []
+    for part in parts:
+        if not _solo_part(part):
+            continue
+        table = TABLES[(part.cube, part.grain)]
+        c = table.c
+        rank = c.total_click + c.invalid_click
+        for bucket, days in _solo_buckets(part):
+            conditions = [
+                c.dim == part.dim,
+                c.bucket == bucket,
+                # A literal 1: the index's ``solo`` column, not a parameter.
+                c.solo == literal_column("1"),
+                or_(*[c[m] != 0 for m in METRICS]),
+            ]
+            if grouped:
+                conditions.append(~listed(c.value, grouped, postgres))
+            if part.grain == BLOCK:
+                conditions.append(c.days == days)
+            for key, allowed in part.filters.items():
+                conditions.append(c[key].in_(list(allowed)))
+            named = [c[k].label(k) for k in names]
+            arm = select(rank.label("rank"), *named, *[c[m] for m in METRICS]).where(*conditions)
+            if postgres:
+                ordered = arm.order_by(
+                    rank.desc(), c.cv.desc(), *[text_order(c[k], postgres) for k in names]
+                )
+                arm = select(ordered.limit(limit + 1).subquery())
+            arms.append(arm)
+    if postgres:
+        merged = union_all(*arms).subquery("arms")
+        m = merged.c
+        first = (
+            select(merged)
+            .order_by(m.rank.desc(), m.cv.desc(), *[text_order(m[k], True) for k in names])
+            .limit(limit + 1)
+            .subquery("solo")
+        )
+    else:
+        compound = union_all(*arms)
+        cols = compound.selected_columns
+        first = (
+            compound.order_by(cols.rank.desc(), cols.cv.desc(), *[cols[k] for k in names])
+            .limit(limit + 1)
+            .subquery("solo")
+        )
+    return select(
+        cast(literal(tb), BigInteger()).label("tb"),
+        *[first.c[k] for k in names],
+        *[first.c[m] for m in METRICS],
+    )

@@ -1,0 +1,188 @@
+"""Single-day values (ADR 0047): compaction marks them solo, and a capped report over many
+of them, merged from the solo index, is the head of the whole report (which groups every
+row), also after a late write gave a solo value a second day, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from clicktrail.db import Database
+from clicktrail.kit.ids import new_hex_id
+from clicktrail.models import Conversion
+from clicktrail.report import ranking, rollup, service
+from clicktrail.report.compaction import DAY, compact
+from clicktrail.report.schemas import ReportIn
+
+#: Limits small enough that one day (about 70 values) has more than twice as many.
+LIMITS: list[int | None] = [None, 1, 4, 17, 30]
+
+
+@pytest.fixture
+def solo_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the statements that merged solo rows."""
+    calls: list[int] = []
+    real = ranking.solo_rows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "solo_rows", spy)
+    return calls
+
+
+def _first_day() -> datetime:
+    """A UTC midnight at least eight days back that starts a four-day block."""
+    today = int(time.time()) // DAY * DAY
+    start = today - 8 * DAY
+    start -= start % (4 * DAY)
+    return datetime.fromtimestamp(start, UTC)
+
+
+def _click(at: datetime, sub1: str, affiliate: int = 1) -> dict[str, Any]:
+    return {
+        "transaction_id": new_hex_id(),
+        "created_at": at,
+        "network_offer_id": 1,
+        "network_affiliate_id": affiliate,
+        "network_advertiser_id": 1,
+        "sub1": sub1,
+    }
+
+
+async def _seed(url: str, start: datetime) -> None:
+    """Four days: 60 click ids a day (1 to 3 clicks each, many ties), five campaigns with
+    two clicks every day (over two days or more they lead the table), clicks without sub1,
+    "late" on day 1 only, and "pend": a pending conversion alone (no click, no approved
+    conversion, but on-hold sums). After compaction, a late click gives "late" a row on
+    day 2 too."""
+    clicks: list[dict[str, Any]] = []
+    for day in range(4):
+        base = start + timedelta(days=day, hours=3)
+        for j in range(60):
+            clicks += [_click(base + timedelta(minutes=j), f"c{day}-{j:02d}")] * (1 + j % 3)
+        for k in range(5):
+            at = base + timedelta(hours=1, minutes=k)
+            clicks += [_click(at, f"a{k}", affiliate=2)] * 2
+        clicks.append(_click(base + timedelta(hours=2), ""))
+    clicks += [_click(start + timedelta(days=1, hours=9), "late")] * 2
+    clicks = [{**c, "transaction_id": new_hex_id()} for c in clicks]
+    pending = Conversion(
+        conversion_id=new_hex_id(),
+        network_offer_id=1,
+        network_affiliate_id=1,
+        network_advertiser_id=1,
+        event_id=0,
+        status="pending",
+        created_at=start + timedelta(hours=5),
+        updated_at=start,
+        payout=Decimal("1.5"),
+        revenue=Decimal(2),
+        sale_amount=Decimal(0),
+        sub1="pend",
+    )
+    db = Database(url)
+    try:
+        async with db.write() as session:
+            await rollup.add_clicks(session, clicks, now=0.0)
+            await rollup.apply_conversions(session, [pending], +1)
+        async with db.write() as session:
+            await compact(session, now=(start + timedelta(days=4, hours=2)).timestamp())
+        async with db.write() as session:
+            late = _click(start + timedelta(days=2, hours=11), "late")
+            await rollup.add_clicks(session, [late])  # day 2 is over: a late write
+    finally:
+        await db.dispose()
+
+
+async def _solo_marks(url: str, table: str) -> dict[tuple[int, int, str], int]:
+    """(days, bucket, value) -> solo of the sub1 rows (days 1 for day rows)."""
+    days = "days" if table.endswith("block") else "1"
+    db = Database(url)
+    try:
+        async with db.read() as session:
+            rows = await session.execute(
+                text(f"SELECT {days}, bucket, value, solo FROM {table} WHERE dim = 'sub1'")
+            )
+            return {(int(n), int(b), str(v)): int(s) for n, b, v, s in rows.all()}
+    finally:
+        await db.dispose()
+
+
+def _reports(url: str, body: dict[str, Any]) -> list[service.Report]:
+    async def main() -> list[service.Report]:
+        db = Database(url)
+        try:
+            out = []
+            for limit in LIMITS:
+                async with db.read() as session:
+                    report_in = ReportIn.model_validate(body)
+                    out.append(await service.run(session, report_in, limit=limit))
+            return out
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def test_compaction_marks_single_day_values(database_url: str) -> None:
+    start = _first_day()
+    asyncio.run(_seed(database_url, start))
+    first = int(start.timestamp())
+    days = asyncio.run(_solo_marks(database_url, "rollup_values_day"))
+    for day in range(4):
+        bucket = first + day * DAY
+        assert days[(1, bucket, f"c{day}-07")] == 1
+        # Every day: alone when day 0 was compacted, then never again (one solo row at most).
+        assert days[(1, bucket, "a3")] == (1 if day == 0 else 0)
+        assert days[(1, bucket, "")] == 0  # the empty value recurs
+    assert days[(1, first, "pend")] == 1  # on-hold sums only
+    assert days[(1, first + DAY, "late")] == 1  # alone when its day was compacted
+    assert days[(1, first + 2 * DAY, "late")] == 0  # written late: never solo
+    blocks = asyncio.run(_solo_marks(database_url, "rollup_values_block"))
+    assert blocks[(2, first, "c1-07")] == 1  # one solo day row
+    assert blocks[(4, first, "c1-07")] == 1
+    assert blocks[(2, first + 2 * DAY, "c3-07")] == 1
+    assert blocks[(4, first, "a3")] == 0  # four day rows
+    assert blocks[(2, first, "a3")] == 0
+    # Built from day 1's solo row; the late write on day 2 added to it: one row, whole sums.
+    assert blocks[(4, first, "late")] == 1
+    assert blocks[(2, first + 2 * DAY, "late")] == 0  # created by the late write
+
+
+@pytest.mark.parametrize("timezone_id", [67, 80])
+def test_capped_solo_reports_are_the_head_of_the_whole_report(
+    database_url: str, solo_reads: list[int], timezone_id: int
+) -> None:
+    start = _first_day()
+    asyncio.run(_seed(database_url, start))
+    for first, last in ((0, 3), (1, 2), (0, 1), (1, 3), (2, 2)):
+        body = {
+            "from": (start + timedelta(days=first)).date().isoformat(),
+            "to": (start + timedelta(days=last)).date().isoformat(),
+            "timezone_id": timezone_id,
+            "columns": [{"column": "sub1"}],
+        }
+        full, *capped = _reports(database_url, body)
+        assert not full.incomplete
+        for limit, report in zip(LIMITS[1:], capped, strict=True):
+            assert limit is not None
+            head = [(k, list(s)) for k, s in full.rows[:limit]]
+            assert [(k, list(s)) for k, s in report.rows] == head, (first, last, limit)
+            assert report.total == full.total
+            assert report.incomplete == (len(full.rows) > limit)
+        clicks = {k[-1]: s[0] for k, s in full.rows}
+        if timezone_id == 67 and first <= 1 and last >= 2:
+            assert clicks["late"] == 3  # the solo row of day 1 and the late row of day 2
+        if timezone_id == 67 and first == 0:
+            assert "pend" in clicks  # zero clicks, but on hold
+        if timezone_id == 67:
+            assert clicks["a3"] == 2 * (last - first + 1)
+    assert solo_reads
