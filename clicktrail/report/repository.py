@@ -26,7 +26,14 @@ from clicktrail.report import ranking
 from clicktrail.report.compaction import day_complete_before
 from clicktrail.report.reads import Part, label, text_order, where
 
-__all__ = ["Part", "day_complete_before", "names", "network_settings", "report_rows"]
+__all__ = [
+    "Part",
+    "day_complete_before",
+    "names",
+    "network_settings",
+    "report_rows",
+    "snapshot",
+]
 
 #: PostgreSQL ``work_mem`` while a report runs: a 180,000-value hostile sub1 report groups
 #: and sorts in memory instead of spilling to disk.
@@ -196,6 +203,15 @@ def _row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     conversions, then the keys."""
     at = len(row) - len(METRICS)
     return (row[0], -(row[at + _TOTAL] + row[at + _INVALID]), -row[at + _CV], *row[1:at])
+
+
+async def snapshot(session: AsyncSession) -> None:
+    """Make the report's statements see one snapshot: its first statement on PostgreSQL
+    (whose default, read committed, gives each statement its own); SQLite's read
+    transaction (a deferred BEGIN) already keeps the snapshot of its first read. A value
+    report reads which values it must group before it reads the rows (ADR 0047)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
 
 async def _postgres_settings(session: AsyncSession) -> None:

@@ -216,7 +216,9 @@ async def run(
     limit: int | None = MAX_ROWS,
 ) -> Report:
     """Answer ``body``; ``affiliate_id`` restricts it to one affiliate (affiliate realm);
-    ``limit`` caps the rows (None: every row, for exports)."""
+    ``limit`` caps the rows (None: every row, for exports). Runs first in its transaction:
+    every statement of the report sees one snapshot."""
+    await repository.snapshot(session)
     tz_id, currency = await repository.network_settings(session)
     p = plan.build(
         body, affiliate_id=affiliate_id, network_timezone_id=tz_id, network_currency=currency

@@ -186,3 +186,33 @@ def test_capped_solo_reports_are_the_head_of_the_whole_report(
         if timezone_id == 67:
             assert clicks["a3"] == 2 * (last - first + 1)
     assert solo_reads
+
+
+def test_a_report_reads_one_snapshot(database_url: str) -> None:
+    """The values to group and the rows are read by two statements: on PostgreSQL the
+    report's transaction is repeatable read, so both see the same rows."""
+    start = _first_day()
+    body = ReportIn.model_validate(
+        {
+            "from": start.date().isoformat(),
+            "to": start.date().isoformat(),
+            "timezone_id": 67,
+            "columns": [{"column": "sub1"}],
+        }
+    )
+
+    async def main() -> str | None:
+        db = Database(database_url)
+        try:
+            async with db.read() as session:
+                await service.run(session, body)
+                if db.is_sqlite:
+                    return None
+                level = await session.execute(text("SHOW transaction_isolation"))
+                return str(level.scalar())
+        finally:
+            await db.dispose()
+
+    level = asyncio.run(main())
+    assert level in (None, "repeatable read")
+    assert (level is None) == database_url.startswith("sqlite")
