@@ -61,15 +61,17 @@ Reading the table:
 - Before these changes (same data; docs/benchmarks.md of the previous run, SQLite /
   PostgreSQL ms): offer x country 5006/766, sub2 2374/1497, sub1 hostile 1756/2299, sub1
   hostile (New York) 1730/1990, offer x affiliate 223/124, date + offer (NY) 390/434.
-- Still missed: the hostile sub1 reports (1 column, goal 200 ms), ~350-750 ms. 2,000 new
-  values a day for 90 days are 180,000 values, each living on one day, so no coarser grain
-  merges them; ranking them exactly means grouping all 180,000 (PostgreSQL's hash
-  aggregate alone takes ~150 ms and the top 10,001 with ties broken on the value text
-  ~110 ms; SQLite's sorter ~150 ms) before reading 10,000 rows in full and shaping them in
-  Python (~30 ms). Fewer admitted values a day (`CLICKTRAIL_ROLLUP_VALUES_PER_DAY`) is the
-  lever. The friendly sub2 report (9,901 rows) misses it in these runs (~215-310 ms) and
-  meets it when repeated on a warm cache (~175-190 ms on both engines); ~60 ms of it is
-  shaping 9,901 rows of metrics in Python.
+- Single-day values (ADR 0047): compaction marks a coarse values row solo when no other day
+  has its value. A one-column value report with many values lists the values of its other
+  rows (recurring ones, the empty value, `(other)`, hour rows) and groups only those; the
+  solo rows of each bucket come from an index in report order and are merged, so the
+  hostile sub1 report reads ~10,000 of its 180,000 rows. Before (ADR 0046's narrow first
+  pass, same data, this box, the same session): ~420 / ~900 ms UTC, ~520 / ~780 ms New York.
+  In New York time the edge hours hold two whole days of click ids (admission takes a day's
+  2,000 values in its first minutes), so ~2,000 values are still grouped.
+- Still near or over the goal: the friendly sub2 report (9,901 rows, every value recurring
+  daily, so the ~49,000 block rows are grouped); ~60 ms of it is shaping 9,901 rows of
+  metrics in Python. The previous run (a faster day on this box) had it at 210 / 188 ms.
 - Affiliate-realm reports read that affiliate's rows through the (affiliate, bucket) index.
 - The measurements now use the server's GC tuning (ADR 0060) and count the table rows after
   measuring (the count scanned every table and evicted the measured ones). This box pages

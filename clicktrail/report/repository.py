@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -175,7 +175,8 @@ async def report_rows(
         stmt: Any = union_all(solo, select(top.subquery("top")), total_row)
         result = [tuple(r) for r in (await session.execute(stmt)).all()]
         totals_row = next(r for r in result if r[0] == -1)
-        result = [totals_row, *sorted((r for r in result if r[0] != -1), key=_row_order)]
+        rows = [r for r in result if r[0] != -1]
+        result = [totals_row, *sorted(rows, key=_row_order(len(totals_row)))]
     else:
         order = [text_order(u.c[k], postgres) for k in names]
         top = top.order_by(
@@ -198,11 +199,13 @@ async def report_rows(
 _TOTAL, _INVALID, _CV = (METRICS.index(m) for m in ("total_click", "invalid_click", "cv"))
 
 
-def _row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A row's place in report order (:func:`_order`): time bucket, most clicks, most
-    conversions, then the keys."""
-    at = len(row) - len(METRICS)
-    return (row[0], -(row[at + _TOTAL] + row[at + _INVALID]), -row[at + _CV], *row[1:at])
+def _row_order(width: int) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A row's place in report order (:func:`_order`) for rows of ``width`` columns: time
+    bucket, most clicks, most conversions, then the keys."""
+    at = width - len(METRICS)
+    total, invalid, cv = at + _TOTAL, at + _INVALID, at + _CV
+    keys = slice(1, at)
+    return lambda row: (row[0], -(row[total] + row[invalid]), -row[cv], *row[keys])
 
 
 async def snapshot(session: AsyncSession) -> None:
