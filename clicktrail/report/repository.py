@@ -170,26 +170,28 @@ async def report_rows(
     )
     key_end = 1 + len(names)
     if solo is not None:
-        # Solo rows arrive in order and are their own groups; the few grouped values are
-        # merged with them here (Python orders text by code point, as both engines do).
+        # Solo rows are their own groups; the few grouped values join them.
         stmt: Any = union_all(solo, select(top.subquery("top")), total_row)
-        result = [tuple(r) for r in (await session.execute(stmt)).all()]
-        totals_row = next(r for r in result if r[0] == -1)
-        rows = [r for r in result if r[0] != -1]
-        result = [totals_row, *sorted(rows, key=_row_order(len(totals_row)))]
     else:
         order = [text_order(u.c[k], postgres) for k in names]
         top = top.order_by(
             *_order(u, sums["total_click"], sums["invalid_click"], sums["cv"], order)
         )
         if limit is not None:
-            top = top.limit(limit + 1)
-        both = union_all(select(top.subquery("top")), total_row).subquery("r")
-        c = both.c
-        order = [text_order(c[k], postgres) for k in names]
-        stmt = select(both).order_by(*_order(both, c.total_click, c.invalid_click, c.cv, order))
-        # Slicing a plain tuple is four times faster than slicing a Row.
-        result = [tuple(r) for r in (await session.execute(stmt)).all()]
+            stmt = union_all(select(top.limit(limit + 1).subquery("top")), total_row)
+        else:  # an export: every row, which the engine sorts
+            both = union_all(select(top.subquery("top")), total_row).subquery("r")
+            c = both.c
+            order = [text_order(c[k], postgres) for k in names]
+            stmt = select(both).order_by(*_order(both, c.total_click, c.invalid_click, c.cv, order))
+    # Slicing a plain tuple is four times faster than slicing a Row.
+    result = [tuple(r) for r in (await session.execute(stmt)).all()]
+    if limit is not None:
+        # At most limit + 1 rows: ordered here (Python orders text by code point, as both
+        # engines do), which cost PostgreSQL ~60 ms for 10,000 rows of text keys.
+        totals_row = next(r for r in result if r[0] == -1)
+        rows = [r for r in result if r[0] != -1]
+        result = [totals_row, *sorted(rows, key=_row_order(len(totals_row)))]
     totals_sums = [int(v or 0) for v in result[0][key_end:]]
     incomplete = limit is not None and len(result) > limit + 1
     stop = None if limit is None or not incomplete else limit + 1
