@@ -65,13 +65,19 @@ Reading the table:
   has its value. A one-column value report with many values lists the values of its other
   rows (recurring ones, the empty value, `(other)`, hour rows) and groups only those; the
   solo rows of each bucket come from an index in report order and are merged, so the
-  hostile sub1 report reads ~10,000 of its 180,000 rows. Before (ADR 0046's narrow first
-  pass, same data, this box, the same session): ~420 / ~900 ms UTC, ~520 / ~780 ms New York.
-  In New York time the edge hours hold two whole days of click ids (admission takes a day's
-  2,000 values in its first minutes), so ~2,000 values are still grouped.
-- Still near or over the goal: the friendly sub2 report (9,901 rows, every value recurring
-  daily, so the ~49,000 block rows are grouped); ~60 ms of it is shaping 9,901 rows of
-  metrics in Python. The previous run (a faster day on this box) had it at 210 / 188 ms.
+  hostile sub1 report reads ~10,000 of its 180,000 rows. Capped reports are ordered in
+  Python, not by a second SQL sort (~60 ms of PostgreSQL's sub2). Same-session A/B on this
+  data, runs interleaved (`report.service.run` + JSON, ms, SQLite / PostgreSQL), the code
+  before (8b939c6) -> now: sub1 hostile 775-796 / 801-997 -> 147-174 / 135-141; sub1
+  hostile in New York time 600-703 / 1154-1212 -> 218-239 / 223-334; sub2 friendly
+  419-444 / 390-397 -> 305-410 / 278-295. In New York time the edge hours hold two whole
+  days of click ids (admission takes a day's 2,000 values in its first minutes), so ~2,000
+  values are still grouped.
+- Still over the goal on a slow run: the friendly sub2 report (9,901 rows, every value
+  recurring daily, so its ~49,000 block rows are grouped; ~60 ms of it is computing 9,901
+  rows of metrics in Python) and hostile sub1 in New York time on PostgreSQL. This box's
+  speed drifted by up to 1.6x within this session (sub2 on SQLite: 274 ms in one run,
+  449 ms in the next with the same code); the previous session's run had sub2 at 210 / 188.
 - Affiliate-realm reports read that affiliate's rows through the (affiliate, bucket) index.
 - The measurements now use the server's GC tuning (ADR 0060) and count the table rows after
   measuring (the count scanned every table and evicted the measured ones). This box pages
