@@ -316,3 +316,22 @@ def oracle(
         for i, d in enumerate(deltas):
             target[i] += d
     return {k: v for k, v in out.items() if any(v)}
+
+
+def pending_conversion(created_at: datetime, **values: str) -> Conversion:
+    """A pending base conversion of offer/affiliate/advertiser 1 (payout 1.5, revenue 2):
+    on-hold sums without clicks or approved conversions; ``values``: its sub1..sub5."""
+    return Conversion(
+        conversion_id=new_hex_id(),
+        network_offer_id=1,
+        network_affiliate_id=1,
+        network_advertiser_id=1,
+        event_id=0,
+        status="pending",
+        created_at=created_at,
+        updated_at=created_at,
+        payout=Decimal("1.5"),
+        revenue=Decimal(2),
+        sale_amount=Decimal(0),
+        **values,
+    )

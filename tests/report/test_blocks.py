@@ -16,6 +16,7 @@ from clicktrail.models.rollup import BLOCK, COARSE, METRICS
 from clicktrail.report import plan, repository, service, timeplan
 from clicktrail.report.compaction import DAY
 from clicktrail.report.schemas import ReportIn
+from tests.report.capped import run_reports
 from tests.report.data import Seeded, oracle, raw_rows, seed_traffic
 
 COLUMNS = [
@@ -59,19 +60,7 @@ def seeded(database_url: str) -> tuple[Seeded, Any, Any]:
 
 
 def _reports(url: str, bodies: list[dict[str, Any]]) -> list[service.Report]:
-    async def run() -> list[service.Report]:
-        db = Database(url)
-        try:
-            out = []
-            for body in bodies:
-                async with db.read() as session:
-                    body_in = ReportIn.model_validate(body)
-                    out.append(await service.run(session, body_in, limit=None))
-            return out
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
+    return run_reports(url, [(body, None) for body in bodies])
 
 
 def _ids(report: service.Report) -> dict[tuple[str, ...], list[int]]:

@@ -7,60 +7,34 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
-from clicktrail.models import Conversion
 from clicktrail.report import ranking, rollup, service
 from clicktrail.report.compaction import compact
-from clicktrail.report.schemas import ReportIn
-from tests.report.data import seed_traffic
+from tests.report.capped import check_head, count_calls, run_limits
+from tests.report.data import pending_conversion, seed_traffic
 
 
 @pytest.fixture
 def narrow_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the statements that used the narrow first pass."""
-    calls: list[int] = []
-    real = ranking.candidates
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(ranking, "candidates", spy)
-    return calls
+    return count_calls(monkeypatch, ranking, "candidates")
 
 
-def _run(url: str, body: dict[str, Any], limits: list[int | None]) -> list[service.Report]:
-    async def main() -> list[service.Report]:
-        db = Database(url)
-        try:
-            out = []
-            for limit in limits:
-                async with db.read() as session:
-                    report_in = ReportIn.model_validate(body)
-                    out.append(await service.run(session, report_in, limit=limit))
-            return out
-        finally:
-            await db.dispose()
-
-    return asyncio.run(main())
-
-
-def _check_head(full: service.Report, capped: service.Report, limit: int) -> None:
-    assert not full.incomplete
-    assert [(k, list(s)) for k, s in capped.rows] == [(k, list(s)) for k, s in full.rows[:limit]]
-    assert capped.total == full.total
-    assert capped.incomplete == (len(full.rows) > limit)
-
-
+@pytest.mark.parametrize("path", ["narrow", "solo"])
 def test_capped_reports_are_the_head_of_the_whole_report(
-    database_url: str, narrow_passes: list[int]
+    database_url: str, narrow_passes: list[int], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
+    """One-column value reports take the solo path where they can (ADR 0047); "narrow"
+    turns it off, so that they are ranked by the narrow first pass (ADR 0046)."""
+    solo_reads = count_calls(monkeypatch, ranking, "solo_rows")
+    if path == "narrow":
+        monkeypatch.setattr(ranking, "solo_label", lambda parts: None)
+
     async def seed() -> Any:
         db = Database(database_url)
         try:
@@ -74,12 +48,13 @@ def test_capped_reports_are_the_head_of_the_whole_report(
     for columns in (["sub2"], ["date", "sub2"], ["city"], ["offer"], ["affiliate", "country"]):
         for tz in (67, 80):
             body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
-            full, *capped = _run(database_url, body, limits)
+            full, *capped = run_limits(database_url, body, limits)
             for limit, report in zip(limits[1:], capped, strict=True):
                 assert limit is not None
-                _check_head(full, report, limit)
+                check_head(full, report, limit)
     # sub2 has 31 values a day: more than twice the small limits in one day's rows.
-    assert narrow_passes
+    assert bool(narrow_passes) == (path == "narrow")
+    assert bool(solo_reads) == (path == "solo")
 
 
 def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: list[int]) -> None:
@@ -104,20 +79,7 @@ def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: li
                 for i in range(12)
             ]
             pending = [
-                Conversion(
-                    conversion_id=new_hex_id(),
-                    network_offer_id=1,
-                    network_affiliate_id=1,
-                    network_advertiser_id=1,
-                    event_id=0,
-                    status="pending",
-                    created_at=day1 + timedelta(hours=2, minutes=i),
-                    updated_at=day1,
-                    payout=Decimal("1.5"),
-                    revenue=Decimal(2),
-                    sale_amount=Decimal(0),
-                    sub2=f"z{7 - i}",
-                )
+                pending_conversion(day1 + timedelta(hours=2, minutes=i), sub2=f"z{7 - i}")
                 for i in range(8)
             ]
             async with db.write() as session:
@@ -135,8 +97,8 @@ def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: li
         "timezone_id": 67,
         "columns": [{"column": "date"}, {"column": "sub2"}],
     }
-    full, capped = _run(database_url, body, [None, 3])
-    _check_head(full, capped, 3)
+    full, capped = run_limits(database_url, body, [None, 3])
+    check_head(full, capped, 3)
     assert narrow_passes
     first = [service.row_columns(capped, key)[1]["id"] for key, _ in capped.rows]
     assert first == ["z0", "z1", "z2"]

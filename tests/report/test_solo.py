@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,10 +14,11 @@ from sqlalchemy import text
 
 from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
-from clicktrail.models import Conversion
 from clicktrail.report import ranking, rollup, service
 from clicktrail.report.compaction import DAY, compact
 from clicktrail.report.schemas import ReportIn
+from tests.report.capped import check_head, count_calls, run_limits
+from tests.report.data import pending_conversion
 
 #: Limits small enough that one day (about 70 values) has more than twice as many.
 LIMITS: list[int | None] = [None, 1, 4, 17, 30]
@@ -27,15 +27,7 @@ LIMITS: list[int | None] = [None, 1, 4, 17, 30]
 @pytest.fixture
 def solo_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the statements that merged solo rows."""
-    calls: list[int] = []
-    real = ranking.solo_rows
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(ranking, "solo_rows", spy)
-    return calls
+    return count_calls(monkeypatch, ranking, "solo_rows")
 
 
 def _first_day() -> datetime:
@@ -74,20 +66,7 @@ async def _seed(url: str, start: datetime) -> None:
         clicks.append(_click(base + timedelta(hours=2), ""))
     clicks += [_click(start + timedelta(days=1, hours=9), "late")] * 2
     clicks = [{**c, "transaction_id": new_hex_id()} for c in clicks]
-    pending = Conversion(
-        conversion_id=new_hex_id(),
-        network_offer_id=1,
-        network_affiliate_id=1,
-        network_advertiser_id=1,
-        event_id=0,
-        status="pending",
-        created_at=start + timedelta(hours=5),
-        updated_at=start,
-        payout=Decimal("1.5"),
-        revenue=Decimal(2),
-        sale_amount=Decimal(0),
-        sub1="pend",
-    )
+    pending = pending_conversion(start + timedelta(hours=5), sub1="pend")
     db = Database(url)
     try:
         async with db.write() as session:
@@ -114,22 +93,6 @@ async def _solo_marks(url: str, table: str) -> dict[tuple[int, int, str], int]:
             return {(int(n), int(b), str(v)): int(s) for n, b, v, s in rows.all()}
     finally:
         await db.dispose()
-
-
-def _reports(url: str, body: dict[str, Any]) -> list[service.Report]:
-    async def main() -> list[service.Report]:
-        db = Database(url)
-        try:
-            out = []
-            for limit in LIMITS:
-                async with db.read() as session:
-                    report_in = ReportIn.model_validate(body)
-                    out.append(await service.run(session, report_in, limit=limit))
-            return out
-        finally:
-            await db.dispose()
-
-    return asyncio.run(main())
 
 
 def test_compaction_marks_single_day_values(database_url: str) -> None:
@@ -176,14 +139,10 @@ def test_capped_solo_reports_are_the_head_of_the_whole_report(
             "timezone_id": timezone_id,
             "columns": [{"column": "sub1"}],
         }
-        full, *capped = _reports(database_url, body)
-        assert not full.incomplete
+        full, *capped = run_limits(database_url, body, LIMITS)
         for limit, report in zip(LIMITS[1:], capped, strict=True):
             assert limit is not None
-            head = [(k, list(s)) for k, s in full.rows[:limit]]
-            assert [(k, list(s)) for k, s in report.rows] == head, (first, last, limit)
-            assert report.total == full.total
-            assert report.incomplete == (len(full.rows) > limit)
+            check_head(full, report, limit)
         clicks = {k[-1]: s[0] for k, s in full.rows}
         if timezone_id == 67 and first <= 1 and last >= 2:
             assert clicks["late"] == 3  # the solo row of day 1 and the late row of day 2
