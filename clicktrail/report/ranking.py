@@ -17,7 +17,7 @@ metrics only for the values that can be among its first rows:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +42,9 @@ from clicktrail.models.rollup import BLOCK, GRAINS, METRICS, SOLO_GRAINS, TABLES
 from clicktrail.report.reads import Part, label, text_order, where
 from clicktrail.report.timeplan import DAY
 
+#: Keeps the rows of a value column whose value can be among a report's first rows.
+ValueFilter = Callable[[Any], Any]
+
 #: Most buckets whose solo rows a report merges (one index range each); a report with more
 #: ranks every value instead.
 MAX_SOLO_BUCKETS = 40
@@ -51,11 +54,10 @@ MAX_GROUPED = 5000
 
 
 def candidates(
-    parts: Sequence[Part], keys: Sequence[str], limit: int, postgres: bool, within: Any = None
-) -> Any:
-    """The values whose groups can be among a value report's first ``limit + 1`` rows,
-    found from two narrow sums per group (clicks, conversions) instead of all twelve;
-    ``within`` (a CTE of values) limits the ranking to those values.
+    parts: Sequence[Part], keys: Sequence[str], limit: int, postgres: bool
+) -> ValueFilter:
+    """A filter keeping the values whose groups can be among a report's first ``limit + 1`` rows,
+    found from two narrow sums per group (clicks, conversions) instead of all twelve.
 
     Rows are ordered by time bucket, clicks, conversions, then the keys, and rows whose
     twelve sums are all zero are dropped. A group whose clicks or conversions are not zero
@@ -81,10 +83,7 @@ def candidates(
             clicks.label("c"),
             cvs.label("v"),
         ]
-        stmt = where(select(*columns), part, table)
-        if within is not None:
-            stmt = stmt.where(table.c.value.in_(select(within.c.value)))
-        narrow.append(stmt)
+        narrow.append(where(select(*columns), part, table))
     rows = union_all(*narrow).subquery("n")
     names = [rows.c.tb, *[rows.c[k] for k in (*keys, "value")]]
     groups = (
@@ -104,7 +103,8 @@ def candidates(
     zero = select(g.value).where(and_(g.c == 0, g.v == 0))
     # The empty value also comes from parts read in full (after the compaction mark).
     empty = select(cast(literal(""), String()).label("value"))
-    return union_all(select(first.c.value), zero, empty).cte("cand")
+    cand = union_all(select(first.c.value), zero, empty).cte("cand")
+    return lambda column: column.in_(select(cand.c.value))
 
 
 async def many_values(session: AsyncSession, parts: Sequence[Part], limit: int) -> bool:
@@ -186,27 +186,27 @@ async def grouped_values(session: AsyncSession, parts: Sequence[Part]) -> list[s
     return None if len(found) > cap or len(values) > MAX_GROUPED else values
 
 
-def listed(column: Any, values: Sequence[str], postgres: bool) -> Any:
-    """``column`` is one of ``values``, passed as ONE parameter however many they are (a
-    PostgreSQL array, a JSON array SQLite unpacks): a statement repeats it in every part,
-    and both engines then know the list's length when they plan."""
+def listed(values: Sequence[str], postgres: bool) -> ValueFilter:
+    """A filter accepting ``values``, passed as ONE parameter however many they are (a
+    PostgreSQL array, a JSON array SQLite unpacks) and built once: a statement applies it
+    in every part, and both engines then know the list's length when they plan."""
     if postgres:
-        return column == any_(bindparam(None, list(values), type_=ARRAY(String())))
-    items = func.json_each(bindparam(None, json.dumps(list(values)), type_=String())).table_valued(
-        "value"
-    )
-    return column.in_(select(items.c.value))
+        array = bindparam(None, list(values), type_=ARRAY(String()))
+        return lambda column: column == any_(array)
+    items = func.json_each(bindparam(None, json.dumps(list(values)), type_=String()))
+    table = items.table_valued("value")
+    return lambda column: column.in_(select(table.c.value))
 
 
 def solo_rows(
     parts: Sequence[Part],
     keys: Sequence[str],
     limit: int,
-    grouped: Sequence[str],
+    grouped: ValueFilter,
     tb: int,
     postgres: bool,
 ) -> Any:
-    """The first ``limit + 1`` solo rows in report order among values not in ``grouped``,
+    """The first ``limit + 1`` solo rows in report order among values ``grouped`` rejects,
     as (tb, *keys, value, *METRICS): each bucket's solo rows come from the solo index in
     that order and are merged, so only about ``limit + 1`` rows are read in all.
 
@@ -228,9 +228,8 @@ def solo_rows(
                 # A literal 1: the index's ``solo`` column, not a parameter.
                 c.solo == literal_column("1"),
                 or_(*[c[m] != 0 for m in METRICS]),
+                ~grouped(c.value),
             ]
-            if grouped:
-                conditions.append(~listed(c.value, grouped, postgres))
             if part.grain == BLOCK:
                 conditions.append(c.days == days)
             for key, allowed in part.filters.items():

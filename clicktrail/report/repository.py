@@ -41,15 +41,15 @@ WORK_MEM = "64MB"
 
 
 def _part_select(
-    part: Part, keys: Sequence[str], with_value: bool, only: Any = None, postgres: bool = False
+    part: Part, keys: Sequence[str], with_value: bool, only: ranking.ValueFilter | None = None
 ) -> Any:
     """The part's rows as (tb, *keys, [value,] *METRICS), metrics times the part's sign.
 
     A part is grouped on its own first (its rows collapse: hours into days, entities into
     an offer), except a read of the value column at day or block grain: its rows are
     nearly all distinct already (a hostile sub1 has 2,000 new values a day), and grouping
-    them twice doubled the report's cost. ``only`` (value-column parts): keep the rows of
-    these candidate groups only (:func:`ranking.candidates`), or these listed values."""
+    them twice doubled the report's cost. ``only`` (value-column parts): keep only the rows
+    whose value it accepts (:mod:`clicktrail.report.ranking`)."""
     table = TABLES[(part.cube, part.grain)]
     bucket = label(part, table.c.bucket)
     grouped = not (part.value == "column" and part.grain != "hour")
@@ -73,10 +73,7 @@ def _part_select(
     if only is not None and part.value == "column":
         # By value alone: a group outside the candidates that shares a candidate's value
         # is read in full too, so every group read has its exact sums.
-        if isinstance(only, list):
-            stmt = stmt.where(ranking.listed(table.c.value, only, postgres))
-        else:
-            stmt = stmt.where(table.c.value.in_(select(only.c.value)))
+        stmt = stmt.where(only(table.c.value))
     return stmt.group_by(*group) if grouped else stmt
 
 
@@ -140,17 +137,17 @@ async def report_rows(
         await _postgres_settings(session)
     else:
         parts, total_parts = _by_length(parts), _by_length(total_parts)
-    only: Any = None
+    only: ranking.ValueFilter | None = None
     solo: Any = None
     if with_value and limit is not None and await ranking.many_values(session, parts, limit):
         tb = ranking.solo_label(parts)
         grouped = None if tb is None else await ranking.grouped_values(session, parts)
         if tb is not None and grouped is not None:
-            only = grouped
-            solo = ranking.solo_rows(parts, keys, limit, grouped, tb, postgres)
+            only = ranking.listed(grouped, postgres)
+            solo = ranking.solo_rows(parts, keys, limit, only, tb, postgres)
         else:
             only = ranking.candidates(parts, keys, limit, postgres)
-    union = union_all(*[_part_select(p, keys, with_value, only, postgres) for p in parts])
+    union = union_all(*[_part_select(p, keys, with_value, only) for p in parts])
     names = [*keys, "value"] if with_value else list(keys)
     u = union.subquery("u")
     group: list[Any] = [u.c.tb, *[u.c[k] for k in names]]
