@@ -15,6 +15,7 @@ BENCHES += ["click"]
 BENCHES += ["conversion"]
 BENCHES += ["referral"]
 BENCHES += ["report"]
+BENCHES += ["late"]
 BENCHES += ["postback"]
 
 

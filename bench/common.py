@@ -89,3 +89,16 @@ async def add_offer_and_affiliate(
     session.add_all([offer, affiliate])
     await session.flush()
     return offer, affiliate
+
+
+def write_section(doc: Path, section: str, lines: list[str]) -> None:
+    """Replace ``section`` (a ``## `` heading up to the next one) of ``doc`` by ``lines``,
+    or append it."""
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n\n"
+    body = "\n".join(lines).rstrip("\n") + "\n"
+    start = text.find(section)
+    if start < 0:
+        doc.write_text(text.rstrip("\n") + "\n\n" + body)
+        return
+    end = text.find("\n## ", start + len(section))
+    doc.write_text(text[:start] + body + ("\n" + text[end + 1 :] if end >= 0 else ""))

@@ -296,7 +296,8 @@ def row_deltas(row: Mapping[str, Any], sign: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-_ROW_COLUMNS = (
+#: The columns of a conversion (or conversion row) the rollups read.
+ROW_COLUMNS = (
     "created_at",
     "network_offer_id",
     "network_affiliate_id",
@@ -313,7 +314,7 @@ _ROW_COLUMNS = (
 
 def _conversion_row(conversion: Conversion) -> dict[str, Any]:
     """The columns of a conversion the rollups read."""
-    return {column: getattr(conversion, column) for column in _ROW_COLUMNS}
+    return {column: getattr(conversion, column) for column in ROW_COLUMNS}
 
 
 #: Values per admission lookup (well under every SQLite's bound-parameter limit).
