@@ -57,7 +57,7 @@ def _clicks(day: datetime) -> list[dict[str, Any]]:
 
 
 def _conversion(click: dict[str, Any]) -> dict[str, Any]:
-    row = dict.fromkeys(rollup.ROW_COLUMNS, "")
+    row: dict[str, Any] = dict.fromkeys(rollup.ROW_COLUMNS, "")
     row.update(
         created_at=click["created_at"],
         network_offer_id=click["network_offer_id"],
