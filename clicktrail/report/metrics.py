@@ -44,12 +44,34 @@ def _money(micros: int) -> float | int:
     return micros // _PER if micros % _PER == 0 else micros / _PER
 
 
+#: |scaled - nearest integer| below which that integer is certainly the rounded value: the
+#: product's error is at most |scaled| * 2**-53, under 2.4e-7 within :data:`_BOUND`.
+_SAFE = 0.49999
+_BOUND = 2.0**31
+_SCALE = {2: 100.0, 4: 10_000.0}
+
+
+def _round(value: float, places: int) -> float:
+    """``round(value, places)``, the same float, 2x faster (``round`` with places formats
+    the decimal digits). When ``value * 10**places`` is not within 1e-5 of a half, its
+    nearest integer ``n`` is the rounded decimal, and ``n / 10**places`` (a correctly
+    rounded division) is the float nearest to it, which is what ``round`` returns. Halves,
+    huge values and results of zero (whose sign ``round`` keeps) take ``round`` itself."""
+    scale = _SCALE[places]
+    scaled = value * scale
+    if -_BOUND < scaled < _BOUND:
+        near = round(scaled)
+        if near and -_SAFE < scaled - near < _SAFE:
+            return near / scale
+    return round(value, places)
+
+
 def _rate(num: float, den: float, places: int) -> float:
     """``round(num / den, places)``; 0.0 when ``den`` is 0."""
     if not den:
         return 0.0
     value = num / den
-    return round(value, places) if value else value
+    return _round(value, places) if value else value
 
 
 def network(m: Sequence[int]) -> dict[str, Any]:
@@ -63,23 +85,23 @@ def network(m: Sequence[int]) -> dict[str, Any]:
     cvr = evr = epc = rpc = cpa = rpa = avg_sale = margin = 0.0
     if total:
         cvr = cv * 100 / total
-        cvr = round(cvr, 2) if cvr else cvr
+        cvr = _round(cvr, 2) if cvr else cvr
         evr = event * 100 / total
-        evr = round(evr, 2) if evr else evr
+        evr = _round(evr, 2) if evr else evr
         epc = payout / per / total
-        epc = round(epc, 4) if epc else epc
+        epc = _round(epc, 4) if epc else epc
         rpc = revenue / per / total
-        rpc = round(rpc, 4) if rpc else rpc
+        rpc = _round(rpc, 4) if rpc else rpc
     if cv:
         cpa = payout / per / cv
-        cpa = round(cpa, 4) if cpa else cpa
+        cpa = _round(cpa, 4) if cpa else cpa
         rpa = revenue / per / cv
-        rpa = round(rpa, 4) if rpa else rpa
+        rpa = _round(rpa, 4) if rpa else rpa
         avg_sale = sales / per / cv
-        avg_sale = round(avg_sale, 4) if avg_sale else avg_sale
+        avg_sale = _round(avg_sale, 4) if avg_sale else avg_sale
     if revenue:
         margin = profit * 100 / revenue
-        margin = round(margin, 2) if margin else margin
+        margin = _round(margin, 2) if margin else margin
     return {
         "imp": 0,
         "total_click": total,

@@ -121,3 +121,26 @@ def test_network_metrics_follow_their_definitions(m: list[int]) -> None:
 @given(m=sums)
 def test_affiliate_metrics_follow_their_definitions(m: list[int]) -> None:
     assert _same(metrics.affiliate(tuple(m)), _affiliate(m))
+
+
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=False),
+        st.floats(-1e4, 1e4),
+        st.integers(-(10**8), 10**8).map(lambda n: n / 200),  # halves at 2 places
+        st.integers(-(10**8), 10**8).map(lambda n: n / 20_000),  # halves at 4 places
+    ),
+    places=st.sampled_from([2, 4]),
+)
+def test_fast_round_returns_what_round_returns(value: float, places: int) -> None:
+    want = round(value, places)
+    got = metrics._round(value, places)
+    assert repr(got) == repr(want)
+
+
+def test_fast_round_keeps_the_hard_cases() -> None:
+    # Halves of the binary value, decimal halves that are below or above it in binary, the
+    # sign of a zero result, and values too large for the shortcut.
+    for value in (0.125, 0.285, 2.675, 1.005, -0.001, -0.00004, 0.00004, 1e12 + 0.005, 5e-324):
+        for places in (2, 4):
+            assert repr(metrics._round(value, places)) == repr(round(value, places))
