@@ -48,12 +48,16 @@ def test_capped_reports_are_the_head_of_the_whole_report(
     for columns in (["sub2"], ["date", "sub2"], ["city"], ["offer"], ["affiliate", "country"]):
         for tz in (67, 80):
             body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
+            narrow_before = len(narrow_passes)
             full, *capped = run_limits(database_url, body, limits)
             for limit, report in zip(limits[1:], capped, strict=True):
                 assert limit is not None
                 check_head(full, report, limit)
-    # sub2 has 31 values a day: more than twice the small limits in one day's rows.
-    assert bool(narrow_passes) == (path == "narrow")
+            if columns == ["sub2"]:
+                # sub2 has 31 values a day: more than twice the small limits in one day's
+                # rows. A date x sub2 report has many time buckets and may be ranked by the
+                # narrow pass on either path, depending on where the days fall.
+                assert (len(narrow_passes) > narrow_before) == (path == "narrow")
     assert bool(solo_reads) == (path == "solo")
 
 
