@@ -154,14 +154,16 @@ def _solo_parts(name: str, grain: str) -> list[sa.schema.SchemaItem]:
     value (ADR 0047). Its index lists a bucket's solo rows in report order, so a report over
     many single-day values reads the first rows of each bucket instead of grouping them all,
     and finds the bucket's other rows.
-    Day rows are also indexed by value, for compaction to look the others up."""
+    Day rows are also indexed by value, with their day and flag, for compaction to look
+    the others up and for a report to find which of the values it groups have a solo day
+    in its range, index only."""
     lead = ("dim", "days", "bucket", "solo") if grain == BLOCK else ("dim", "bucket", "solo")
     items: list[sa.schema.SchemaItem] = [
         sa.Column("solo", sa.SmallInteger(), nullable=False, server_default=sa.text("0")),
         sa.Index(f"ix_{name}_solo", *lead, *[sa.text(rank) for rank in SOLO_RANK]),
     ]
     if grain == "day":
-        items.append(sa.Index(f"ix_{name}_value", "dim", "value"))
+        items.append(sa.Index(f"ix_{name}_value", "dim", "value", "bucket", "solo"))
     return items
 
 

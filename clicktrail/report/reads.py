@@ -60,6 +60,9 @@ def window(part: Part, bucket: ColumnElement[Any]) -> ColumnElement[bool]:
     if part.grain != BLOCK:
         ranges = merge_ranges([(lo, hi) for lo, hi, _ in part.labels])
         step = GRAINS[part.grain]
+        if len(ranges) == 1 and ranges[0][1] - ranges[0][0] == step:
+            # One bucket: an equality lets an index use the columns after it.
+            return bucket == ranges[0][0]
         if len(ranges) > 1 and sum(hi - lo for lo, hi in ranges) <= _LISTED * step:
             # Scattered hours (a non-UTC day's edges): list them, one index probe each; an
             # OR of ranges made SQLite scan the whole table.

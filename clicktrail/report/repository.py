@@ -40,16 +40,15 @@ __all__ = [
 WORK_MEM = "64MB"
 
 
-def _part_select(
-    part: Part, keys: Sequence[str], with_value: bool, only: ranking.ValueFilter | None = None
-) -> Any:
+def _part_select(read: ranking.Read, keys: Sequence[str], with_value: bool) -> Any:
     """The part's rows as (tb, *keys, [value,] *METRICS), metrics times the part's sign.
 
     A part is grouped on its own first (its rows collapse: hours into days, entities into
     an offer), except a read of the value column at day or block grain: its rows are
     nearly all distinct already (a hostile sub1 has 2,000 new values a day), and grouping
-    them twice doubled the report's cost. ``only`` (value-column parts): keep only the rows
-    whose value it accepts (:mod:`clicktrail.report.ranking`)."""
+    them twice doubled the report's cost. ``read.only`` (value-column parts): keep only the rows
+    it accepts (:mod:`clicktrail.report.ranking`)."""
+    part, only = read.part, read.only
     table = TABLES[(part.cube, part.grain)]
     bucket = label(part, table.c.bucket)
     grouped = not (part.value == "column" and part.grain != "hour")
@@ -71,9 +70,7 @@ def _part_select(
         columns += [(-table.c[m]).label(m) for m in METRICS]
     stmt = where(select(*columns), part, table)
     if only is not None and part.value == "column":
-        # By value alone: a group outside the candidates that shares a candidate's value
-        # is read in full too, so every group read has its exact sums.
-        stmt = stmt.where(only(table.c.value))
+        stmt = stmt.where(only(table))
     return stmt.group_by(*group) if grouped else stmt
 
 
@@ -137,17 +134,20 @@ async def report_rows(
         await _postgres_settings(session)
     else:
         parts, total_parts = _by_length(parts), _by_length(total_parts)
-    only: ranking.ValueFilter | None = None
+    reads = [ranking.Read(p) for p in parts]
     solo: Any = None
     if with_value and limit is not None and await ranking.many_values(session, parts, limit):
         tb = ranking.solo_label(parts)
         grouped = None if tb is None else await ranking.grouped_values(session, parts)
         if tb is not None and grouped is not None:
             only = ranking.listed(grouped, postgres)
+            rare, days = await ranking.solo_grouped(session, parts, grouped)
+            seldom = ranking.listed(rare, postgres) if rare else None
+            reads = ranking.grouped_reads(parts, only, seldom, days)
             solo = ranking.solo_rows(parts, keys, limit, only, tb, postgres)
         else:
-            only = ranking.candidates(parts, keys, limit, postgres)
-    union = union_all(*[_part_select(p, keys, with_value, only) for p in parts])
+            reads = ranking.by_value(parts, ranking.candidates(parts, keys, limit, postgres))
+    union = union_all(*[_part_select(r, keys, with_value) for r in reads])
     names = [*keys, "value"] if with_value else list(keys)
     u = union.subquery("u")
     group: list[Any] = [u.c.tb, *[u.c[k] for k in names]]
