@@ -30,9 +30,16 @@ from bench.common import PG_DEFAULT, machine
 from bench.report_data import DAY, Shape, columns, generate
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
-from clicktrail.models.rollup import BLOCK, COARSE, DAY_COMPLETE_BEFORE, TABLES, table_name
+from clicktrail.models.rollup import (
+    BLOCK,
+    BLOCK_DAYS,
+    COARSE,
+    DAY_COMPLETE_BEFORE,
+    TABLES,
+    table_name,
+)
 from clicktrail.ops.runtime import tune_gc
-from clicktrail.report import service
+from clicktrail.report import service, timeplan
 from clicktrail.report.compaction import compact_blocks, compact_coarse
 from clicktrail.report.schemas import ReportIn
 
@@ -47,42 +54,38 @@ NOTES = """\
 Reading the table:
 - Every report over compacted days reads a coarse cube (no entity keys, or one entity and one
   dimension: offer x country, offer x device type, affiliate x country, ADR 0045) and, for
-  runs of whole days, its aligned blocks of 2 to 32 days (ADR 0046): these 90 days are five
-  blocks (16+32+32+8+2), so sub2 reads ~49,000 value rows instead of ~740,000. Hour rows
-  fill the edges of non-UTC days. Offer x affiliate still reads the entity cube.
+  runs of whole days, its aligned blocks of 2 to 32 days (ADR 0046). How many blocks a
+  90-day range takes depends on where it falls: 6.8 on average, 10 at most (the line above
+  the table gives this run's); sub2, whose 9,901 values recur daily, reads one row per value
+  per block or day. Hour rows fill the edges of non-UTC days. Offer x affiliate still reads
+  the entity cube.
 - The statement no longer computes totals and the row count with window functions over every
   group: the totals are the same report without columns (a sub1 report's come from the small
   offer cube) and `LIMIT 10001` tells an incomplete table. The coarse values cube keeps the
   empty value's rows, so a sub report no longer subtracts every value from the entity
-  total. When one bucket alone holds more than 20,000 values (hostile sub1), the first pass
-  ranks values by clicks and conversions only and the twelve sums are read for the 10,001
-  candidates (plus those with neither clicks nor conversions). PostgreSQL runs reports
-  without JIT, with custom plans and 64MB work_mem; text keys sort by code point on both.
-- Before these changes (same data; docs/benchmarks.md of the previous run, SQLite /
+  total. When one bucket alone holds more than 20,000 values and the solo path below cannot
+  serve, the first pass ranks values by clicks and conversions only and the twelve sums are
+  read for the 10,001 candidates. PostgreSQL runs reports without JIT, parallel workers or
+  generic plans, with 64MB work_mem; text keys sort by code point on both.
+- Before these changes (same data; docs/benchmarks.md of an earlier run, SQLite /
   PostgreSQL ms): offer x country 5006/766, sub2 2374/1497, sub1 hostile 1756/2299, sub1
   hostile (New York) 1730/1990, offer x affiliate 223/124, date + offer (NY) 390/434.
 - Single-day values (ADR 0047): compaction marks a coarse values row solo when no other day
-  has its value. A one-column value report with many values lists the values of its other
-  rows (recurring ones, the empty value, `(other)`, hour rows) and groups only those; the
-  solo rows of each bucket come from an index in report order and are merged, so the
-  hostile sub1 report reads ~10,000 of its 180,000 rows. Capped reports are ordered in
-  Python, not by a second SQL sort (~60 ms of PostgreSQL's sub2). Same-session A/B on this
-  data, runs interleaved (`report.service.run` + JSON, ms, SQLite / PostgreSQL), the code
-  before (8b939c6) -> now: sub1 hostile 775-796 / 801-997 -> 147-174 / 135-141; sub1
-  hostile in New York time 600-703 / 1154-1212 -> 218-239 / 223-334; sub2 friendly
-  419-444 / 390-397 -> 305-410 / 278-295. In New York time the edge hours hold two whole
-  days of click ids (admission takes a day's 2,000 values in its first minutes), so ~2,000
-  values are still grouped.
-- Still over the goal on a slow run: the friendly sub2 report (9,901 rows, every value
-  recurring daily, so its ~49,000 block rows are grouped; ~60 ms of it is computing 9,901
-  rows of metrics in Python) and hostile sub1 in New York time on PostgreSQL. This box's
-  speed drifted by up to 1.6x within this session (sub2 on SQLite: 274 ms in one run,
-  449 ms in the next with the same code); the previous session's run had sub2 at 210 / 188.
-- Affiliate-realm reports read that affiliate's rows through the (affiliate, bucket) index.
-- The measurements now use the server's GC tuning (ADR 0060) and count the table rows after
-  measuring (the count scanned every table and evicted the measured ones). This box pages
-  cold memory out, so a run's first reads of a table can come from disk; figures vary
-  1.5-2x between runs with that and the load of other work.
+  has its value. A one-column value report with many values merges each bucket's solo rows
+  from an index in report order (the hostile sub1 report reads ~10,000 of its 180,000 rows)
+  and sums in full only the values of its other rows (recurring values, the empty value,
+  `(other)`, hour rows), read per block as the block's rows that are not solo plus, where
+  one of those values has its solo day, that row. In New York time a whole UTC day is read
+  and its first hours subtracted, so ~2,000 values are summed in full.
+- Same-session A/B on this data, runs interleaved (`report.service.run` + JSON, ms): sub1
+  hostile in New York time on PostgreSQL 158-164 -> 114-119 (grouped values read by the
+  solo flag instead of looked up in every block), then 108-111 -> 91-95 without parallel
+  workers (affiliate x country 95-107 -> 84-91); network metrics for a table row 4.1 -> 2.8
+  us (rounding by scaling, exact). An earlier session measured every report 2-3x slower
+  on this box with the code of then (offer 34 ms where it took 9 here), so compare runs
+  by the ratios of one run.
+- sub2 on SQLite spends ~70 ms of its ~110 ms statement grouping ~89,000 rows (12 sums
+  each) in a temporary B-tree; reading them takes ~20 ms.
 """
 
 
@@ -368,7 +371,9 @@ async def _run() -> str:
     # Counted last: scanning every table evicts the measured ones from the page cache.
     counts = await _row_counts(sqlite_target)
     version = await _pg_version()
-    return _section(shape, counts, lite, pg, gen_seconds, start_day, end_day, version)
+    span = timeplan.blocks(start, start + shape.days * DAY, BLOCK_DAYS)
+    pieces = [(hi - lo) // DAY for lo, hi in span]
+    return _section(shape, counts, lite, pg, gen_seconds, start_day, end_day, version, pieces)
 
 
 async def _pg_version() -> str:
@@ -388,6 +393,7 @@ def _section(
     start_day: str,
     end_day: str,
     pg_version: str,
+    pieces: list[int],
 ) -> str:
     lines = [
         SECTION,
@@ -403,6 +409,8 @@ def _section(
         "friendly (20 values per affiliate). Rollups written directly by `bench/report_data.py`"
         + (f" in {gen_seconds:.0f} s." if gen_seconds else " (reused from an earlier run)."),
         "Rollup rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + ".",
+        f"Blocks and days of this range (UTC): {' + '.join(str(n) for n in pieces)}"
+        f" ({len(pieces)} reads per value).",
         f"Latency: `report.service.run` + JSON encoding, in-process with the server's GC tuning"
         f" (ADR 0060), median of {REPEAT} after a warm-up, 90-day range."
         " GOAL: 1 column <= 200 ms, 2 columns <= 500 ms.",
