@@ -128,7 +128,10 @@ async def report_rows(
     A value report with many values reads only the rows that can be among its first
     (:mod:`clicktrail.report.ranking`)."""
     if not parts:
-        return [], [0] * len(METRICS), False
+        if not total_parts:
+            return [], [0] * len(METRICS), False
+        only_totals = (await session.execute(_totals(total_parts))).one()
+        return [], [int(v or 0) for v in only_totals], False
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         await _postgres_settings(session)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from clicktrail.db import Database
 from clicktrail.models.rollup import BLOCK, COARSE, METRICS
-from clicktrail.report import plan, repository, service, timeplan
+from clicktrail.report import parts, plan, repository, service, timeplan
 from clicktrail.report.compaction import DAY
 from clicktrail.report.schemas import ReportIn
 from tests.report.capped import run_reports
@@ -127,8 +127,8 @@ def test_a_long_range_reads_blocks_of_every_coarse_cube(
         p = plan.build(body, affiliate_id=None, network_timezone_id=67, network_currency="USD")
         buckets = timeplan.buckets(p.start, p.end, p.zone, p.time_kind)
         pieces = list(timeplan.pieces(buckets, int(mark)))
-        parts: list[repository.Part] = service._parts(p, pieces, int(mark))
-        blocks = [part for part in parts if part.grain == BLOCK]
+        reads: list[repository.Part] = parts.parts(p, pieces, int(mark))
+        blocks = [part for part in reads if part.grain == BLOCK]
         assert blocks, columns
         assert {part.cube for part in blocks} <= set(COARSE)
         assert max(hi - lo for part in blocks for lo, hi, _ in part.labels) == 32 * DAY

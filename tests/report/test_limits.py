@@ -13,7 +13,7 @@ import pytest
 
 from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
-from clicktrail.report import ranking, rollup, service
+from clicktrail.report import ranking, repository, rollup, service
 from clicktrail.report.compaction import compact
 from tests.report.capped import check_head, count_calls, run_limits
 from tests.report.data import pending_conversion, seed_traffic
@@ -61,9 +61,17 @@ def test_capped_reports_are_the_head_of_the_whole_report(
     assert bool(solo_reads) == (path == "solo")
 
 
-def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: list[int]) -> None:
+@pytest.mark.parametrize("path", ["narrow", "solo"])
+def test_zero_click_groups_keep_their_place(
+    database_url: str, narrow_passes: list[int], monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
     """Day 1 has only pending conversions (clicks and conversions zero, on hold one) on
-    eight values, day 2 clicks on eight others: a date x sub2 report lists day 1 first."""
+    eight values, day 2 clicks on eight others: a date x sub2 report lists day 1 first.
+    It reads day 1 alone first (ADR 0048), where the solo path can serve; "narrow" turns
+    that off."""
+    solo_reads = count_calls(monkeypatch, ranking, "solo_rows")
+    if path == "narrow":
+        monkeypatch.setattr(ranking, "solo_label", lambda parts: None)
     day1 = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     day1 -= timedelta(days=5)
     day2 = day1 + timedelta(days=1)
@@ -101,9 +109,20 @@ def test_zero_click_groups_keep_their_place(database_url: str, narrow_passes: li
         "timezone_id": 67,
         "columns": [{"column": "date"}, {"column": "sub2"}],
     }
+    read_buckets: list[set[int]] = []
+    real = repository.report_rows
+
+    async def spy(session: Any, parts: Any, *args: Any, **kwargs: Any) -> Any:
+        read_buckets.append({label for part in parts for _, _, label in part.labels})
+        return await real(session, parts, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "report_rows", spy)
     full, capped = run_limits(database_url, body, [None, 3])
     check_head(full, capped, 3)
-    assert narrow_passes
+    # The export reads both days; the capped report finds its rows in day 1 and stops.
+    assert read_buckets == [{0, 1}, {0}]
+    assert bool(narrow_passes) == (path == "narrow")
+    assert bool(solo_reads) == (path == "solo")
     first = [service.row_columns(capped, key)[1]["id"] for key, _ in capped.rows]
     assert first == ["z0", "z1", "z2"]
     assert [sums[6] for _, sums in capped.rows] == [1, 1, 1]  # pending_cv
