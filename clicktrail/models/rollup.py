@@ -80,6 +80,10 @@ COARSE: dict[str, tuple[str, ...]] = {
     "offer_device": ("offer_id", "advertiser_id", "event_id", "device_type"),
     "affiliate_country": ("affiliate_id", "event_id", "country_code"),
     "values": ("dim", "value"),
+    # Values by affiliate (its own sub ids) and by offer: the entity x sub reports (ADR 0049).
+    # The entity comes before the value in the key: the affiliate realm reads one affiliate.
+    "affiliate_values": ("dim", "affiliate_id", "value", "event_id"),
+    "offer_values": ("dim", "offer_id", "advertiser_id", "value", "event_id"),
 }
 #: The cube each coarse cube is summed from.
 COARSE_SOURCE: dict[str, str] = {
@@ -90,8 +94,15 @@ COARSE_SOURCE: dict[str, str] = {
     "offer_device": "dims",
     "affiliate_country": "dims",
     "values": "value",
+    "affiliate_values": "value",
+    "offer_values": "value",
 }
 ALL_CUBES: dict[str, tuple[str, ...]] = {**CUBES, **COARSE}
+#: Coarse cubes without an hour grain: a report reads its source cube's hour rows for the
+#: hours of a compacted day it needs (a non-UTC day's edges), about as many rows (ADR 0049).
+HOURLESS: frozenset[str] = frozenset({"affiliate_values", "offer_values"})
+#: Coarse cubes of values by entity (ADR 0049).
+ENTITY_VALUES: tuple[str, ...] = ("affiliate_values", "offer_values")
 GRAINS: dict[str, int] = {"hour": 3600, "day": 86400}
 #: The coarse cubes' third grain (ADR 0046): aligned blocks of these many UTC days, a block
 #: of ``n`` days starting on a day whose number since 1970-01-01 is a multiple of ``n``
@@ -177,10 +188,11 @@ def _value_column(cube: str, name: str) -> sa.Column[object]:
 
 
 def _table(cube: str, grain: str) -> sa.Table:
-    """Day tables also index (affiliate, bucket) for the affiliate realm; hour tables are on
-    the click hot path and keep their primary key only."""
+    """Day tables of the hot cubes and of ``affiliate_values`` also index (affiliate,
+    bucket) for the affiliate realm; hour tables are on the click hot path and keep their
+    primary key only."""
     name = table_name(cube, grain)
-    lead = ("dim",) if cube == "value" else ()
+    lead = ("dim",) if "dim" in ALL_CUBES[cube] else ()
     extra = [sa.Index(f"ix_{name}_affiliate", *lead, "affiliate_id", "bucket")]
     return sa.Table(
         name,
@@ -189,7 +201,7 @@ def _table(cube: str, grain: str) -> sa.Table:
         *[_value_column(cube, k) for k in key_names(cube, grain)],
         *metric_columns(),
         sa.PrimaryKeyConstraint(*primary_key(cube, grain), name=f"pk_{name}"),
-        *(extra if grain == "day" and cube in CUBES else []),
+        *(extra if grain == "day" and (cube in CUBES or cube == "affiliate_values") else []),
         *(_solo_parts(name, grain) if cube == "values" and grain in SOLO_GRAINS else []),
     )
 
@@ -209,4 +221,5 @@ TABLES: dict[tuple[str, str], sa.Table] = {
     (cube, grain): _table(cube, grain)
     for cube in ALL_CUBES
     for grain in (*GRAINS, *((BLOCK,) if cube in COARSE else ()))
+    if not (grain == "hour" and cube in HOURLESS)
 }

@@ -31,6 +31,7 @@ from clicktrail.models.rollup import (
     CUBES,
     DAY_COMPLETE_BEFORE,
     GRAINS,
+    HOURLESS,
     METRICS,
     OTHER,
     VALUE_DIMS,
@@ -144,7 +145,7 @@ async def compact_coarse(
             else f"(SELECT * FROM {table_name(COARSE_SOURCE[cube], 'hour')} "
             f"WHERE {scope}bucket >= :day AND bucket < :end) AS s"
         )
-        for grain in ("hour", "day"):
+        for grain in ("day",) if cube in HOURLESS else ("hour", "day"):
             table = table_name(cube, grain)
             updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
             bucket = "bucket" if grain == "hour" else ":day"

@@ -21,6 +21,7 @@ from clicktrail.models.rollup import (
     COARSE_SOURCE,
     DIMS_KEYS,
     ENTITY_KEYS,
+    HOURLESS,
     OTHER,
 )
 from clicktrail.report import plan, timeplan
@@ -118,7 +119,7 @@ def _reads(
     if term.span == "live":
         return [(cube, grain, _labelled(live))]
     coarse = cube if term.span == "done" else _coarse(term)
-    if coarse is None:
+    if coarse is None or (grain == "hour" and coarse in HOURLESS):
         return [(cube, grain, _labelled(chosen))]
     done = [pc for pc in chosen if pc.end <= mark]
     reads = [] if term.span == "done" else [(cube, grain, _labelled(live))]

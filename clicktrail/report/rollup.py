@@ -52,6 +52,7 @@ from clicktrail.models.rollup import (
     BLOCK,
     BLOCK_DAYS,
     GRAINS,
+    HOURLESS,
     METRICS,
     TABLES,
     VALUE_DIMS,
@@ -212,7 +213,8 @@ def _accumulate(
     for grain, bucket in grains:
         if len(grains) == 2:  # a finished day: the coarse cubes too (ADR 0042)
             for cube, key in coarse_keys((bucket,), (*entity, *dims), values):
-                acc.add(cube, grain, key, deltas)
+                if grain == "day" or cube not in HOURLESS:
+                    acc.add(cube, grain, key, deltas)
         acc.add("entity", grain, (bucket, *entity), deltas)
         acc.add("dims", grain, (bucket, *entity, *dims), deltas)
         for dim, value in values:

@@ -1,6 +1,7 @@
 """The rollup tables the migrations create match their models, and migrations 0007 (entity x
-dimension coarse cubes) and 0008 (blocks) backfill the days and blocks compacted before
-them exactly as compaction and the late writers built them, on SQLite and PostgreSQL."""
+dimension coarse cubes), 0008 (blocks) and 0011 (values by affiliate and by offer) backfill the days
+and blocks compacted before them exactly as compaction and the late writers built them, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from clicktrail.models.rollup import (
 from clicktrail.report.compaction import DAY
 from tests.report.data import seed_traffic
 
-#: The rows 0007 and 0008 create, by (cube, grain): new tables, and the coarse values
+#: The rows 0007, 0008 and 0011 create, by (cube, grain): new tables, and the coarse values
 #: cube's empty-value rows.
 NEW = [
     ("values", "hour"),
@@ -37,6 +38,8 @@ NEW = [
         for cube in ("offer_country", "offer_device", "affiliate_country")
         for grain in ("hour", "day")
     ],
+    ("affiliate_values", "day"),
+    ("offer_values", "day"),
     *[(cube, BLOCK) for cube in COARSE],
 ]
 

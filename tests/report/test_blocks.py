@@ -116,7 +116,15 @@ def test_a_long_range_reads_blocks_of_every_coarse_cube(
 ) -> None:
     info, _, _ = seeded
     mark = (info.start + timedelta(days=66)).timestamp() // DAY * DAY
-    for columns in (["offer"], ["affiliate"], ["region"], ["offer", "country"], ["sub1"]):
+    columns_list = (
+        ["offer"],
+        ["affiliate"],
+        ["region"],
+        ["offer", "country"],
+        ["sub1"],
+        ["affiliate", "sub1"],
+    )
+    for columns in columns_list:
         body = ReportIn.model_validate(
             {
                 "from": info.start.date().isoformat(),
@@ -131,6 +139,8 @@ def test_a_long_range_reads_blocks_of_every_coarse_cube(
         blocks = [part for part in reads if part.grain == BLOCK]
         assert blocks, columns
         assert {part.cube for part in blocks} <= set(COARSE)
+        if columns == ["affiliate", "sub1"]:  # ADR 0049
+            assert "affiliate_values" in {part.cube for part in blocks}
         assert max(hi - lo for part in blocks for lo, hi, _ in part.labels) == 32 * DAY
 
 

@@ -45,7 +45,16 @@ def test_capped_reports_are_the_head_of_the_whole_report(
     seeded = asyncio.run(seed())
     whole = {"from": seeded.start.date().isoformat(), "to": seeded.now.date().isoformat()}
     limits: list[int | None] = [None, 1, 3, 7, 40, 10_000]
-    for columns in (["sub2"], ["date", "sub2"], ["city"], ["offer"], ["affiliate", "country"]):
+    reports = (
+        ["sub2"],
+        ["date", "sub2"],
+        ["city"],
+        ["offer"],
+        ["affiliate", "country"],
+        ["affiliate", "sub2"],  # values by entity (ADR 0049)
+        ["offer", "sub2"],
+    )
+    for columns in reports:
         for tz in (67, 80):
             body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
             narrow_before = len(narrow_passes)
