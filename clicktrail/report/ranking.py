@@ -10,15 +10,16 @@ metrics only for the values that can be among its first rows:
   group: the first ``limit + 1`` of each bucket are read in index order and merged, and the
   rest are never touched.
 * **Grouped values**: the values of every other row the report reads (recurring values,
-  the empty value, ``(other)``, hour rows) are ranked on two narrow sums first
-  (:func:`candidates`), then summed in full.
+  the empty value, ``(other)``, hour rows) are listed (:func:`grouped_values`) and summed
+  in full (:mod:`clicktrail.report.grouped` reads their rows).
+* **Narrow first pass** (ADR 0046): a report the solo path cannot serve ranks its groups on
+  two narrow sums first (:func:`candidates`), then sums the first of them in full.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -41,12 +42,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models.rollup import BLOCK, ENTITY_VALUES, GRAINS, METRICS, SOLO_GRAINS, TABLES
 from clicktrail.report.reads import Part, label, text_order, where
-from clicktrail.report.timeplan import DAY, merge_ranges
+from clicktrail.report.timeplan import DAY
 
 #: Keeps the rows of a value column whose value can be among a report's first rows.
 ValueFilter = Callable[[Any], Any]
-#: The condition on a rollup table's rows that a part reads.
-RowFilter = Callable[[Any], Any]
 
 #: Most buckets whose solo rows a report merges (one index range each); a report with more
 #: ranks every value instead.
@@ -141,7 +140,7 @@ async def many_values(session: AsyncSession, parts: Sequence[Part], limit: int) 
     return int((await session.execute(stmt)).scalar() or 0) > factor * limit
 
 
-def _solo_part(part: Part) -> bool:
+def solo_part(part: Part) -> bool:
     """Rows this part reads may be solo: the coarse ``values`` cube's day or block rows,
     added (a subtracted read's values are grouped)."""
     return (
@@ -152,7 +151,7 @@ def _solo_part(part: Part) -> bool:
     )
 
 
-def _solo_buckets(part: Part) -> list[tuple[int, int]]:
+def solo_buckets(part: Part) -> list[tuple[int, int]]:
     """(bucket, days) of each row set of a solo part: a block, or one day (adjacent days
     of one label arrive as one range)."""
     if part.grain == BLOCK:
@@ -168,7 +167,7 @@ def solo_label(parts: Sequence[Part]) -> int | None:
     labels = {lab for p in reads for _, _, lab in p.labels}
     if len(labels) != 1 or any(p.hour_of_day is not None for p in reads):
         return None
-    buckets = sum(len(_solo_buckets(p)) for p in reads if _solo_part(p))
+    buckets = sum(len(solo_buckets(p)) for p in reads if solo_part(p))
     return labels.pop() if 0 < buckets <= MAX_SOLO_BUCKETS else None
 
 
@@ -183,7 +182,7 @@ async def grouped_values(session: AsyncSession, parts: Sequence[Part]) -> list[s
             continue
         table = TABLES[(part.cube, part.grain)]
         stmt = where(select(table.c.value.label("value")), part, table)
-        if _solo_part(part):
+        if solo_part(part):
             stmt = stmt.where(table.c.solo == literal_column("0"))
         selects.append(stmt)
     # Rows, not distinct values, with a cap: the engine stops reading at the cap instead of
@@ -193,108 +192,6 @@ async def grouped_values(session: AsyncSession, parts: Sequence[Part]) -> list[s
     found = list((await session.execute(select(rows.c.value).limit(cap + 1))).scalars())
     values = sorted({str(v) for v in found})
     return None if len(found) > cap or len(values) > MAX_GROUPED else values
-
-
-@dataclass(frozen=True)
-class Read:
-    """A part read with a condition on its table's rows (value-column parts only)."""
-
-    part: Part
-    only: RowFilter | None = None
-
-
-async def solo_grouped(
-    session: AsyncSession, parts: Sequence[Part], values: Sequence[str]
-) -> tuple[list[str], set[int]]:
-    """Which grouped ``values`` have a solo row where a solo part reads, and on which days:
-    those with a solo day row on a day those parts cover (a solo block row sums one solo
-    day row). A value is grouped for its other rows, which are not solo, so these are
-    usually none; a report in a zone behind UTC reads a whole UTC day and subtracts its
-    first hours, whose values are grouped and solo on that day, and a late write can give
-    a solo value a second day (ADR 0047). One index probe per value."""
-    solo = [p for p in parts if _solo_part(p)]
-    if not solo or not values:
-        return [], set()
-    days = merge_ranges([(lo, hi) for p in solo for lo, hi, _ in p.labels])
-    table = TABLES[("values", "day")]
-    c = table.c
-    # One probe of the (dim, value) index per value: the day and the flag are tested on
-    # what it finds, not ranged over (PostgreSQL scanned 180,000 solo rows of the range).
-    day = _unindexed_int(c.bucket)
-    stmt = select(c.value, c.bucket).where(
-        c.dim == solo[0].dim,
-        listed(values, session.get_bind().dialect.name == "postgresql")(c.value),
-        _unindexed_int(c.solo) == 1,
-        or_(*[and_(day >= lo, day < hi) for lo, hi in days]),
-    )
-    rows = (await session.execute(stmt)).all()
-    return sorted({str(v) for v, _ in rows}), {int(b) for _, b in rows}
-
-
-def by_value(parts: Sequence[Part], only: ValueFilter) -> list[Read]:
-    """Each part with a filter keeping the rows of values ``only`` accepts. By value alone:
-    a group outside the candidates that shares a candidate's value is read in full too, so
-    every group read has its exact sums."""
-    return [Read(p, lambda t: only(t.c.value)) for p in parts]
-
-
-def _unindexed_int(column: Any) -> Any:
-    """An integer ``column`` as an expression no index serves (see :func:`_unindexed`)."""
-    return column + literal_column("0")
-
-
-def _label_of(part: Part, bucket: int, days: int) -> tuple[int, int, int]:
-    """The label range of one block or day of ``part``."""
-    end = bucket + days * DAY
-    label = next(lab for lo, hi, lab in part.labels if lo <= bucket < hi)
-    return (bucket, end, label)
-
-
-def _holding(part: Part, days: set[int]) -> list[tuple[int, int, int]]:
-    """The labels of ``part`` that hold one of ``days``: whole blocks, single days."""
-    if part.grain == BLOCK:
-        return [lab for lab in part.labels if any(lab[0] <= d < lab[1] for d in days)]
-    return [(d, d + DAY, lab) for lo, hi, lab in part.labels for d in sorted(days) if lo <= d < hi]
-
-
-def _unindexed(column: Any) -> Any:
-    """``column`` as an expression no index serves: the planner then reads the condition's
-    other columns from an index (left to itself, SQLite probed the primary key once per
-    listed value, and PostgreSQL scanned the whole table for an OR of blocks)."""
-    return column.concat(literal(""))
-
-
-def grouped_reads(
-    parts: Sequence[Part], grouped: ValueFilter, rare: ValueFilter | None, days: set[int]
-) -> list[Read]:
-    """The reads of the grouped values' rows (whose solo rows :func:`solo_rows` merges
-    apart): every row of those values. A solo part's are read in two: its rows that are not
-    solo, one range of its solo index however many values are grouped (instead of looking
-    each grouped value up in each block), and, only in the blocks and days holding one of
-    ``days``, the solo rows of the grouped values that have some (``rare``:
-    :func:`solo_grouped`; None when there are none)."""
-    reads: list[Read] = []
-    for part in parts:
-        if not _solo_part(part):
-            reads += by_value([part], grouped)
-            continue
-        for bucket, n in _solo_buckets(part):
-            one = replace(part, labels=[_label_of(part, bucket, n)])
-            reads.append(
-                Read(
-                    one,
-                    lambda t: and_(t.c.solo == literal_column("0"), grouped(_unindexed(t.c.value))),
-                )
-            )
-        holding = _holding(part, days) if rare is not None else []
-        if rare is not None and holding:
-            reads.append(
-                Read(
-                    replace(part, labels=holding),
-                    lambda t: and_(t.c.solo == literal_column("1"), rare(t.c.value)),
-                )
-            )
-    return reads
 
 
 def listed(values: Sequence[str], postgres: bool) -> ValueFilter:
@@ -327,12 +224,12 @@ def solo_rows(
     names = (*keys, "value")
     arms = []
     for part in parts:
-        if not _solo_part(part):
+        if not solo_part(part):
             continue
         table = TABLES[(part.cube, part.grain)]
         c = table.c
         rank = c.total_click + c.invalid_click
-        for bucket, days in _solo_buckets(part):
+        for bucket, days in solo_buckets(part):
             conditions = [
                 c.dim == part.dim,
                 c.bucket == bucket,

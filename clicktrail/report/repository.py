@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Advertiser, Affiliate, Network, Offer, OfferPayoutRevenue
 from clicktrail.models.rollup import BLOCK, METRICS, TABLES
-from clicktrail.report import ranking
+from clicktrail.report import grouped, ranking
 from clicktrail.report.compaction import day_complete_before
 from clicktrail.report.reads import Part, label, text_order, where
 
@@ -40,7 +40,7 @@ __all__ = [
 WORK_MEM = "64MB"
 
 
-def _part_select(read: ranking.Read, keys: Sequence[str], with_value: bool) -> Any:
+def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> Any:
     """The part's rows as (tb, *keys, [value,] *METRICS), metrics times the part's sign.
 
     A part is grouped on its own first (its rows collapse: hours into days, entities into
@@ -137,19 +137,19 @@ async def report_rows(
         await _postgres_settings(session)
     else:
         parts, total_parts = _by_length(parts), _by_length(total_parts)
-    reads = [ranking.Read(p) for p in parts]
+    reads = [grouped.Read(p) for p in parts]
     solo: Any = None
     if with_value and limit is not None and await ranking.many_values(session, parts, limit):
         tb = ranking.solo_label(parts)
-        grouped = None if tb is None else await ranking.grouped_values(session, parts)
-        if tb is not None and grouped is not None:
-            only = ranking.listed(grouped, postgres)
-            rare, days = await ranking.solo_grouped(session, parts, grouped)
+        listing = None if tb is None else await ranking.grouped_values(session, parts)
+        if tb is not None and listing is not None:
+            only = ranking.listed(listing, postgres)
+            rare, days = await grouped.solo_grouped(session, parts, listing)
             seldom = ranking.listed(rare, postgres) if rare else None
-            reads = ranking.grouped_reads(parts, only, seldom, days)
+            reads = grouped.grouped_reads(parts, only, seldom, days)
             solo = ranking.solo_rows(parts, keys, limit, only, tb, postgres)
         else:
-            reads = ranking.by_value(parts, ranking.candidates(parts, keys, limit, postgres))
+            reads = grouped.by_value(parts, ranking.candidates(parts, keys, limit, postgres))
     union = union_all(*[_part_select(r, keys, with_value) for r in reads])
     names = [*keys, "value"] if with_value else list(keys)
     u = union.subquery("u")
