@@ -85,6 +85,18 @@ def _hour_segments(start: int, end: int, zone: Any) -> list[tuple[int, int, int]
     return out
 
 
+def hour_pieces(p: plan.Plan) -> list[timeplan.Piece]:
+    """An hour-of-day report's range as one piece per UTC hour, each indexed by the local
+    hour of day it lands in (the label its rows get in SQL, ADR 0043): what a capped
+    report reads one hour of day at a time (ADR 0048)."""
+    out: list[timeplan.Piece] = []
+    for lo, hi, off in _hour_segments(p.start, p.end, p.zone):
+        for moment in range(lo, hi, timeplan.HOUR):
+            hour = (moment + off) // timeplan.HOUR % 24
+            out.append(timeplan.Piece("hour", 1, moment, moment + timeplan.HOUR, hour))
+    return out
+
+
 def _labelled(pieces: list[timeplan.Piece]) -> list[tuple[int, int, int]]:
     """Merge adjacent pieces that land on the same bucket."""
     out: list[tuple[int, int, int]] = []

@@ -1,9 +1,9 @@
 """The aggregated report: plan the request, sum the rollups, label and shape the rows.
 
 Reports read rollups only, never raw clicks (ADR 0040); :mod:`clicktrail.report.parts`
-says which reads answer a plan. A capped report with a time column (date, week, month)
-lists its time buckets in order, so it reads buckets from the first on until it has its
-rows instead of grouping the whole range (ADR 0048).
+says which reads answer a plan. A capped report with a time column (date, week, month,
+hour of day) lists its time buckets in order, so it reads buckets from the first on until
+it has its rows instead of grouping the whole range (ADR 0048).
 """
 
 from __future__ import annotations
@@ -58,17 +58,13 @@ async def run(
     mark = await repository.day_complete_before(session)
     # Hours of day need hour rows throughout (no day pieces).
     pieces = list(timeplan.pieces(buckets, 0 if p.time_kind == "hour" else mark))
-    if limit is not None and p.time_kind not in (None, "hour") and len(buckets) > 1:
+    if limit is not None and p.time_kind == "hour":
+        hours = parts.hour_pieces(p)
+        raw, total, incomplete = await _by_bucket(session, p, hours, mark, 24, limit, pieces)
+    elif limit is not None and p.time_kind is not None and len(buckets) > 1:
         raw, total, incomplete = await _by_bucket(session, p, pieces, mark, len(buckets), limit)
     else:
-        raw, total, incomplete = await repository.report_rows(
-            session,
-            parts.parts(p, pieces, mark),
-            parts.total_parts(p, mark),
-            keys=p.keys,
-            with_value=p.group_value,
-            limit=limit,
-        )
+        raw, total, incomplete = await _whole(session, p, pieces, mark, limit)
     rows: list[tuple[Key, tuple[int, ...]]] = list(raw)
     labels: dict[str, dict[int, str]] = {}
     for position, key_name in enumerate(p.keys, start=1):
@@ -83,6 +79,23 @@ async def run(
 _MARGIN = 1.25
 
 
+Rows = tuple[list[tuple[Key, tuple[int, ...]]], list[int], bool]
+
+
+async def _whole(
+    session: AsyncSession, p: plan.Plan, pieces: list[timeplan.Piece], mark: int, limit: int | None
+) -> Rows:
+    """The report in one statement over all its pieces."""
+    return await repository.report_rows(
+        session,
+        parts.parts(p, pieces, mark),
+        parts.total_parts(p, mark),
+        keys=p.keys,
+        with_value=p.group_value,
+        limit=limit,
+    )
+
+
 async def _by_bucket(
     session: AsyncSession,
     p: plan.Plan,
@@ -90,14 +103,20 @@ async def _by_bucket(
     mark: int,
     count: int,
     limit: int,
-) -> tuple[list[tuple[Key, tuple[int, ...]]], list[int], bool]:
+    whole: list[timeplan.Piece] | None = None,
+) -> Rows:
     """A capped report with a time column, read in runs of time buckets from the first: its
     rows are ordered by time bucket first, so the rows of a run are exact and final
     whatever the later buckets hold, and the report stops at ``limit + 1`` rows (a 90-day
-    date x sub2 report needs its first two days, not 890,000 groups). The first run is one
-    bucket; each next run is as many buckets as the rows still missing need at the average
-    so far, so a report that lists every bucket takes two statements. The totals (whole
-    range) ride along with the first run."""
+    date x sub2 report needs its first two days, not 890,000 groups). ``count`` buckets,
+    the pieces of bucket ``i`` those of index ``i`` (for hours of day: the UTC hours that
+    land in hour ``i``). The first run is one bucket; each next run is as many buckets as
+    the rows still missing need at the average so far, so a report that lists every
+    bucket takes two statements. The totals (whole range) ride along with the first run.
+    Given ``whole`` (the range's own pieces), a next run that would read every bucket left
+    reads the whole report in one statement instead: the hours of day left are scattered
+    hours, which PostgreSQL read three times slower than the range (``hour`` alone, 24
+    rows: 28 -> 92 ms)."""
     rows: list[tuple[Key, tuple[int, ...]]] = []
     total: list[int] | None = None
     start, take = 0, 1
@@ -119,6 +138,8 @@ async def _by_bucket(
         start += take
         average = max(len(rows) / start, 1.0)
         take = max(1, math.ceil((limit + 1 - len(rows)) / average * _MARGIN))
+        if whole is not None and start + take >= count:
+            return await _whole(session, p, whole, mark, limit)
     assert total is not None  # count > 0: the loop ran
     return rows, total, False
 

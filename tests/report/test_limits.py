@@ -53,6 +53,8 @@ def test_capped_reports_are_the_head_of_the_whole_report(
         ["affiliate", "country"],
         ["affiliate", "sub2"],  # values by entity (ADR 0049)
         ["offer", "sub2"],
+        ["hour", "sub2"],  # read by hour of day (ADR 0048)
+        ["hour"],
     )
     for columns in reports:
         for tz in (67, 80):
