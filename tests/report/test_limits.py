@@ -128,10 +128,14 @@ def test_zero_click_groups_keep_their_place(
         return await real(session, parts, *args, **kwargs)
 
     monkeypatch.setattr(repository, "report_rows", spy)
-    full, capped = run_limits(database_url, body, [None, 3])
+    full, capped, exact = run_limits(database_url, body, [None, 3, 8])
     check_head(full, capped, 3)
     # The export reads both days; the capped report finds its rows in day 1 and stops.
-    assert read_buckets == [{0, 1}, {0}]
+    # At a cap of 8, day 1 fills it exactly: day 2 is read with no row left to show, only
+    # to tell that the table is incomplete.
+    check_head(full, exact, 8)
+    assert exact.incomplete
+    assert read_buckets == [{0, 1}, {0}, {0}, {1}]
     assert bool(narrow_passes) == (path == "narrow")
     assert bool(solo_reads) == (path == "solo")
     first = [service.row_columns(capped, key)[1]["id"] for key, _ in capped.rows]
