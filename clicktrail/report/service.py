@@ -74,11 +74,11 @@ async def run(
     return Report(p, buckets, rows, total, incomplete, labels)
 
 
-#: Read with the buckets a capped report still needs, by their rows so far: a margin for
-#: buckets with fewer rows than the average.
+#: A capped report's next run reads this many times the buckets that the rows still
+#: missing need at the average so far: a margin for buckets with fewer rows.
 _MARGIN = 1.25
 
-
+#: A report's rows, its totals, and whether rows were left out.
 Rows = tuple[list[tuple[Key, tuple[int, ...]]], list[int], bool]
 
 
