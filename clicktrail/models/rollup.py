@@ -98,11 +98,11 @@ COARSE_SOURCE: dict[str, str] = {
     "offer_values": "value",
 }
 ALL_CUBES: dict[str, tuple[str, ...]] = {**CUBES, **COARSE}
-#: Coarse cubes without an hour grain: a report reads its source cube's hour rows for the
-#: hours of a compacted day it needs (a non-UTC day's edges), about as many rows (ADR 0049).
-HOURLESS: frozenset[str] = frozenset({"affiliate_values", "offer_values"})
 #: Coarse cubes of values by entity (ADR 0049).
 ENTITY_VALUES: tuple[str, ...] = ("affiliate_values", "offer_values")
+#: Coarse cubes without an hour grain: a report reads its source cube's hour rows for the
+#: hours of a compacted day it needs (a non-UTC day's edges), about as many rows (ADR 0049).
+HOURLESS: frozenset[str] = frozenset(ENTITY_VALUES)
 GRAINS: dict[str, int] = {"hour": 3600, "day": 86400}
 #: The coarse cubes' third grain (ADR 0046): aligned blocks of these many UTC days, a block
 #: of ``n`` days starting on a day whose number since 1970-01-01 is a multiple of ``n``

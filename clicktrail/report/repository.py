@@ -46,12 +46,12 @@ def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> A
     A part is grouped on its own first (its rows collapse: hours into days, entities into
     an offer), except a read of the value column at day or block grain: its rows are
     nearly all distinct already (a hostile sub1 has 2,000 new values a day), and grouping
-    them twice doubled the report's cost. ``read.only`` (value-column parts): keep only the rows
-    it accepts (:mod:`clicktrail.report.ranking`)."""
+    them twice doubled the report's cost. ``read.only`` (value-column parts): keep only
+    the rows it accepts (:mod:`clicktrail.report.grouped`)."""
     part, only = read.part, read.only
     table = TABLES[(part.cube, part.grain)]
     bucket = label(part, table.c.bucket)
-    grouped = not (part.value == "column" and part.grain != "hour")
+    collapse = not (part.value == "column" and part.grain != "hour")
     group: list[Any] = [bucket, *[table.c[k] for k in keys]]
     columns: list[Any] = [cast(bucket, BigInteger()).label("tb")]
     columns += [table.c[k].label(k) for k in keys]
@@ -61,7 +61,7 @@ def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> A
             columns.append(table.c.value.label("value"))
         else:
             columns.append(cast(literal(part.value or ""), String()).label("value"))
-    if grouped:
+    if collapse:
         # SUM(bigint) is NUMERIC on PostgreSQL: cast back, integers add and decode faster.
         columns += [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in METRICS]
     elif part.sign == 1:
@@ -71,7 +71,7 @@ def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> A
     stmt = where(select(*columns), part, table)
     if only is not None and part.value == "column":
         stmt = stmt.where(only(table))
-    return stmt.group_by(*group) if grouped else stmt
+    return stmt.group_by(*group) if collapse else stmt
 
 
 def _totals(parts: Sequence[Part]) -> Any:
