@@ -35,10 +35,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.common import PG_DEFAULT
+from bench.common import DOC, PG_DEFAULT, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Click redirect"
 DURATION = 6
 WARMUP = 2

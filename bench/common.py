@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Advertiser, Affiliate, Offer, OfferPayoutRevenue
 
+#: The project's root, and the file every benchmark writes its section of.
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""

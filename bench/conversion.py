@@ -34,7 +34,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
 from bench.common import (
+    DOC,
     PG_DEFAULT,
+    ROOT,
     add_offer_and_affiliate,
     free_port,
     machine,
@@ -45,8 +47,6 @@ from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from clicktrail.models import Click, Conversion, OfferPayoutRevenue
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Advertiser postbacks"
 CLICKS = 100_000
 DURATION = 8

@@ -26,15 +26,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bench.common import PG_DEFAULT, machine, pg_admin, write_section
+from bench.common import DOC, PG_DEFAULT, machine, pg_admin, write_section
 from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
 from clicktrail.migrations import upgrade
 from clicktrail.report import rollup
 from clicktrail.report.compaction import compact
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Late conversions"
 CLICKS = 3000
 BATCH = 100

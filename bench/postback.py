@@ -21,10 +21,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-from bench.common import machine
+from bench.common import DOC, machine
 
 BACKLOG = 100_000
 RAW_REQUESTS = 20_000
@@ -32,7 +31,6 @@ CONCURRENCY = 256
 BATCH = 1000
 LANES = 4
 SECTION = "## Postback delivery"
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: sink\r\n\r\nok"
 

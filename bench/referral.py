@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench.common import (
+    DOC,
     PG_DEFAULT,
     add_offer_and_affiliate,
     free_port,
@@ -54,8 +55,6 @@ from clicktrail.models import (
     OfferPayoutRevenue,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Referral conversions"
 REFERRALS = 100
 CONVERSIONS = 1500

@@ -26,7 +26,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.common import PG_DEFAULT, machine
+from bench.common import DOC, PG_DEFAULT, ROOT, machine
 from bench.report_data import DAY, Shape, columns, generate
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
@@ -43,8 +43,6 @@ from clicktrail.report import service, timeplan
 from clicktrail.report.compaction import compact_blocks, compact_coarse
 from clicktrail.report.schemas import ReportIn
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Aggregated reports"
 REPEAT = 3
 PG_ENV = "CLICKTRAIL_BENCH_POSTGRES_URL"
