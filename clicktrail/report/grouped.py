@@ -62,8 +62,8 @@ async def solo_grouped(
     days = merge_ranges([(lo, hi) for p in solo for lo, hi, _ in p.labels])
     table = TABLES[("values", "day")]
     c = table.c
-    # One probe of the (dim, value) index per value: the day and the flag are tested on
-    # what it finds, not ranged over (PostgreSQL scanned 180,000 solo rows of the range).
+    # One probe of the (dim, value, bucket, solo) index per value: the day and the flag are
+    # tested on what it finds, not ranged over (PostgreSQL scanned 180,000 solo rows of the range).
     day = _unindexed_int(c.bucket)
     stmt = select(c.value, c.bucket).where(
         c.dim == solo[0].dim,
@@ -95,12 +95,13 @@ def grouped_reads(
     rare: ranking.ValueFilter | None,
     days: set[int],
 ) -> list[Read]:
-    """The reads of the grouped values' rows (whose solo rows :func:`solo_rows` merges
-    apart): every row of those values. A solo part's are read in two: its rows that are not
-    solo, one range of its solo index however many values are grouped (instead of looking
-    each grouped value up in each block), and, only in the blocks and days holding one of
-    ``days``, the solo rows of the grouped values that have some (``rare``:
-    :func:`solo_grouped`; None when there are none)."""
+    """The reads of the grouped values' rows (whose solo rows
+    :func:`~clicktrail.report.ranking.solo_rows` merges apart): every row of those values.
+    A solo part's are read in two: its rows that are not solo, one range of its solo index
+    however many values are grouped (instead of looking each grouped value up in each
+    block), and, only in the blocks and days holding one of ``days``, the solo rows of the
+    grouped values that have some (``rare``: :func:`solo_grouped`; None when there are
+    none)."""
     reads: list[Read] = []
     for part in parts:
         if not ranking.solo_part(part):
@@ -114,8 +115,7 @@ def grouped_reads(
                     lambda t: and_(t.c.solo == literal_column("0"), grouped(_unindexed(t.c.value))),
                 )
             )
-        holding = _holding(part, days) if rare is not None else []
-        if rare is not None and holding:
+        if rare is not None and (holding := _holding(part, days)):
             reads.append(
                 Read(
                     replace(part, labels=holding),
