@@ -5,11 +5,13 @@ check what needs the database (unknown program, click, currency rate …)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from clicktrail.kit.money import NonNegativeMoney, PositiveMoney, Rate
+from clicktrail.kit.wire import Day, Moment
 
 COMMISSION_STATUSES = (
     "pending",
@@ -40,7 +42,7 @@ Interval = Literal["monthly", "yearly"]
 
 Short = Annotated[str, Field(max_length=255)]
 Ident = Annotated[str, Field(min_length=1, max_length=255)]
-Amount = Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=6, allow_inf_nan=False)]
+Amount = PositiveMoney
 Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
 IdList = Annotated[list[Ident], Field(max_length=100)]
 
@@ -63,7 +65,7 @@ class AffonsoModel(BaseModel):
 class ClickIn(AffonsoModel):
     program_id: Ident = Field(validation_alias=AliasChoices("programId", "program_id"))
     tracking_id: Ident = Field(validation_alias=AliasChoices("trackingId", "tracking_id"))
-    created_at: datetime | None = _alias("createdAt", "created_at")
+    created_at: Moment | None = _alias("createdAt", "created_at")
     sub1: Short | None = None
     sub2: Short | None = None
     sub3: Short | None = None
@@ -123,7 +125,7 @@ class ConversionIn(AffonsoModel):
     external_event_id: Ident | None = None
     status: CommissionStatus | None = None
     sales_status: SalesStatus | None = None
-    created_at: datetime | None = None
+    created_at: Moment | None = None
     metadata: dict[str, Any] | None = None
 
     _utc = field_validator("created_at")(_aware)
@@ -141,7 +143,7 @@ class RefundIn(AffonsoModel):
     currency: Currency | None = None
     reason: Annotated[str, Field(max_length=1000)] | None = None
     external_event_id: Ident | None = None
-    refunded_at: datetime | None = None
+    refunded_at: Moment | None = None
 
     _utc = field_validator("refunded_at")(_aware)
 
@@ -150,7 +152,7 @@ class IncentiveIn(AffonsoModel):
     program_id: Ident = Field(validation_alias=AliasChoices("program_id", "programId"))
     group_id: Ident | None = _alias("group_id", "groupId")
     name: Short = ""
-    amount: Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=6, allow_inf_nan=False)]
+    amount: NonNegativeMoney
     is_percentage: bool = True
     currency: Currency | None = None
     apply_to: Literal["first_sale", "all_sales"] = "all_sales"
@@ -159,9 +161,7 @@ class IncentiveIn(AffonsoModel):
     price_ids: IdList | None = None
     approval_type: Literal["auto", "manual"] = "auto"
     hold_period_days: Annotated[int, Field(ge=0, le=3650)] = 0
-    commission_cap: (
-        Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=6, allow_inf_nan=False)] | None
-    ) = None
+    commission_cap: PositiveMoney | None = None
     is_active: bool = True
 
 
@@ -170,9 +170,7 @@ class IncentiveUpdate(AffonsoModel):
 
     group_id: Ident | None = _alias("group_id", "groupId")
     name: Short | None = None
-    amount: (
-        Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=6, allow_inf_nan=False)] | None
-    ) = None
+    amount: NonNegativeMoney | None = None
     is_percentage: bool | None = None
     currency: Currency | None = None
     apply_to: Literal["first_sale", "all_sales"] | None = None
@@ -181,9 +179,7 @@ class IncentiveUpdate(AffonsoModel):
     price_ids: IdList | None = None
     approval_type: Literal["auto", "manual"] | None = None
     hold_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
-    commission_cap: (
-        Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=6, allow_inf_nan=False)] | None
-    ) = None
+    commission_cap: PositiveMoney | None = None
     is_active: bool | None = None
 
 
@@ -208,7 +204,7 @@ class AffiliateCodeIn(AffonsoModel):
 
 class RateIn(AffonsoModel):
     currency: Currency
-    rate: Annotated[Decimal, Field(gt=0, max_digits=24, decimal_places=10, allow_inf_nan=False)]
-    date: date
+    rate: Rate
+    date: Day
     quote_currency: Currency | None = None
     source: Annotated[str, Field(max_length=64)] = "api"

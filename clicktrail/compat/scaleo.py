@@ -23,7 +23,7 @@ from clicktrail.conversion.service import Recorded, record
 from clicktrail.deps import ScaleoCaller, WriteSession, get_state
 from clicktrail.errors import ClicktrailError, ValidationFailed
 from clicktrail.kit.money import _to_number
-from clicktrail.kit.timeutil import parse_local_datetime
+from clicktrail.kit.timeutil import BOUNDS_TEXT, parse_local_datetime
 from clicktrail.meta.timezones import BY_ID, UTC_ID, zone_for
 from clicktrail.models import Network
 
@@ -49,6 +49,8 @@ def _moment(value: str | None, field: str, zone_id: int) -> datetime | None:
     try:
         return parse_local_datetime(value.strip(), zone_for(zone_id))
     except ValueError as exc:
+        if str(exc) == BOUNDS_TEXT:
+            raise ValidationFailed(f"{field} {BOUNDS_TEXT}", field=field) from exc
         raise ValidationFailed(f"{field} must be in Y-m-d H:i:s format", field=field) from exc
 
 

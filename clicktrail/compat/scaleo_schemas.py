@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e14"), allow_inf_nan=False)]
+from clicktrail.kit.money import NonNegativeMoney
+
+Amount = NonNegativeMoney
 Text255 = Annotated[str, StringConstraints(max_length=255)]
 Text = Annotated[str, StringConstraints(max_length=4096)]
 

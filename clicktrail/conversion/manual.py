@@ -17,7 +17,7 @@ from clicktrail.conversion.schemas import (
 )
 from clicktrail.conversion.service import Recorded, record_many
 from clicktrail.errors import ValidationFailed
-from clicktrail.kit.timeutil import parse_local_datetime, utcnow
+from clicktrail.kit.timeutil import BOUNDS_TEXT, parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
 
 
@@ -30,6 +30,8 @@ def created_at(body: _CreateBase) -> datetime | None:
     try:
         moment = parse_local_datetime(body.date.strip(), zone_for(body.timezone_id))
     except ValueError as exc:
+        if str(exc) == BOUNDS_TEXT:
+            raise ValidationFailed(f"date {BOUNDS_TEXT}", field="date") from exc
         raise ValidationFailed("date must be YYYY-MM-DD HH:mm:ss", field="date") from exc
     if moment > utcnow():
         raise ValidationFailed("date may not be in the future", field="date")

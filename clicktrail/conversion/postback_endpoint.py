@@ -11,8 +11,9 @@ Answers, once the conversion is committed (group commit, see ``writer.py``):
 - ``200`` ``{"conversion_id", "transaction_id", "status", "error_code", "error_message"}``,
   also for a refused conversion: like Everflow, the postback was received and recorded,
   and the refusal is visible in the conversion report (status rejected/invalid + code).
-- ``400`` ``{"error": …, "field": …}`` for input that cannot be recorded (a malformed or
-  negative amount, a non-numeric event_id, an over-long value); nothing is written.
+- ``400`` ``{"error": …, "field": …}`` for input that cannot be recorded (an amount
+  outside ``kit.money``'s bound or not plain ASCII decimal, a non-numeric event_id, an
+  over-long value, a price over the bound); nothing is written.
 - ``404`` plain text for ``/`` without ``nid`` or ``transaction_id`` (not a postback).
 - ``503`` while the process starts or stops (the advertiser retries).
 
@@ -24,7 +25,7 @@ through ``scope["app"].state.ct`` when the host is a Starlette app holding the
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple, cast
 from urllib.parse import parse_qsl
 
@@ -36,6 +37,7 @@ from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.writer import DraftRecorder, WriterStopped, running_writer
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.asgi import respond
+from clicktrail.kit.money import parse_money
 
 log = structlog.get_logger("clicktrail.conversion.postback")
 
@@ -62,6 +64,8 @@ _KNOWN = frozenset(
 #: Longest value kept per parameter (the column sizes); longer is a 400.
 _LIMITS = {"order_id": 255, "coupon_code": 255, "email": 255, "verification_token": 255}
 _DEFAULT_LIMIT = 4096
+#: Service field names as this postback calls them, for error answers.
+_WIRE_NAMES = {"sale_amount": "amount"}
 _MAX_EXTRA = 50
 _JSON = "application/json"
 _MAX_BODY = 65536
@@ -155,7 +159,7 @@ def _int(params: dict[str, str], name: str) -> int | None:
     raw = params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise BadParameter(name, "must be a non-negative integer")
     return int(raw)
 
@@ -165,14 +169,9 @@ def _amount(params: dict[str, str]) -> Decimal | None:
     if not raw:
         return None
     try:
-        value = Decimal(raw)
-    except InvalidOperation as exc:
-        raise BadParameter("amount", "must be a number") from exc
-    if not value.is_finite() or value < 0:
-        raise BadParameter("amount", "must be a non-negative number")
-    if value >= Decimal("1e14"):
-        raise BadParameter("amount", "is too large")
-    return value
+        return parse_money(raw)
+    except ValueError as exc:
+        raise BadParameter("amount", str(exc)) from exc
 
 
 def draft_from(params: dict[str, str]) -> ConversionDraft:
@@ -242,7 +241,8 @@ async def _answer(scope: Scope, receive: Receive) -> _Answer:
     except WriterStopped:
         return _json({"error": "conversion writer is not running"}, 503)
     except ClicktrailError as exc:
-        return _error(exc.field or "query", exc.message, exc.status_code)
+        field = _WIRE_NAMES.get(exc.field or "", exc.field or "query")
+        return _error(field, exc.message.removeprefix(f"{exc.field} "), exc.status_code)
     return _json(
         {
             "conversion_id": receipt.conversion_id,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from clicktrail.conversion.repository import EntryFacts
-from clicktrail.kit.money import ZERO, percent_of, quantize
+from clicktrail.errors import ValidationFailed
+from clicktrail.kit.money import MONEY_MAX, ZERO, percent_of, quantize
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +56,10 @@ def price(
     payout = (
         payout_of(entry, sale, revenue) if payout_override is None else quantize(payout_override)
     )
+    for name, value in (("revenue", revenue), ("payout", payout)):
+        if value > MONEY_MAX:  # a percentage above 100 of a sale near the bound
+            raise ValidationFailed(
+                f"sale_amount gives a {name} above {MONEY_MAX} at this offer's price",
+                field="sale_amount",
+            )
     return Price(entry.payout_type, payout, entry.revenue_type, revenue)

@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from clicktrail.kit.money import NonNegativeMoney
 from clicktrail.kit.wire import Id32, Int32, LongText, ShortText
 from clicktrail.meta.timezones import BY_ID
 
-#: An amount in a request: a non-negative number with at most 14 integer digits.
-Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e14"), allow_inf_nan=False)]
+#: An amount in a request: kit.money's bounded, exact money value.
+Amount = NonNegativeMoney
 #: Advertiser sub-parameters (adv1..adv5).
 AdvText = Annotated[str, StringConstraints(max_length=4096)]
 TransactionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$")]

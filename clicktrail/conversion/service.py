@@ -33,9 +33,10 @@ from clicktrail.conversion import repository, rows
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.reasons import Reason
 from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
-from clicktrail.errors import NotFound, ValidationFailed
+from clicktrail.errors import Conflict, NotFound, ValidationFailed
 from clicktrail.kit.ids import is_hex_id
-from clicktrail.kit.timeutil import utcnow
+from clicktrail.kit.money import ZERO, check_money
+from clicktrail.kit.timeutil import BOUNDS_TEXT, EARLIEST, LATEST, utcnow
 from clicktrail.models import Conversion
 from clicktrail.postback import outbox
 from clicktrail.report import rollup
@@ -89,10 +90,16 @@ class _Context:
 def _check_amounts(draft: ConversionDraft) -> None:
     for name in ("sale_amount", "revenue", "payout"):
         value: Decimal | None = getattr(draft, name)
-        if value is not None and (not value.is_finite() or value < 0):
-            raise ValidationFailed(f"{name} must be a non-negative number", field=name)
+        if value is None:
+            continue
+        try:
+            check_money(value)
+        except ValueError as exc:
+            raise ValidationFailed(f"{name} {exc}", field=name) from None
     if draft.created_at is not None and draft.created_at.tzinfo is None:
         raise ValueError("ConversionDraft.created_at must be timezone-aware")
+    if draft.created_at is not None and not EARLIEST <= draft.created_at < LATEST:
+        raise ValidationFailed(f"created_at {BOUNDS_TEXT}", field="created_at")
 
 
 def _order_key(offer: OfferFacts, order_id: str) -> str:
@@ -211,7 +218,7 @@ class _Batch:
 def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     ctx = batch.ctx
     if draft.idempotency_key and draft.idempotency_key in ctx.by_key:
-        return Recorded(ctx.by_key[draft.idempotency_key], replayed=True)
+        return _replay(draft, ctx.by_key[draft.idempotency_key], "idempotency key")
     created_at = draft.created_at or batch.now
     click: ClickFacts | None = None
     offer: OfferFacts | None = None
@@ -245,7 +252,11 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     if key is None and offer is not None and offer.is_order_id_deduplicated and draft.order_id:
         key = _order_key(offer, draft.order_id)
     if key is not None and key in ctx.by_key:
-        return Recorded(ctx.by_key[key], replayed=True)
+        return _replay(
+            draft,
+            ctx.by_key[key],
+            "order_id" if draft.idempotency_key is None else "idempotency key",
+        )
 
     click_at = draft.click_at or (click.created_at if click is not None else None)
     if reason is Reason.NONE and offer is not None and entry is not None:
@@ -262,6 +273,24 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         batch.converted.add(click.transaction_id)
     batch.new.append(conversion)
     return Recorded(conversion)
+
+
+def _replay(draft: ConversionDraft, stored: Conversion, key: str) -> Recorded:
+    """The stored conversion for a replayed key, if the replay names the same money (a
+    money field it leaves out is not compared; a missing sale amount is 0); else Conflict,
+    as Stripe answers a reused idempotency key with other parameters (ADR 0062)."""
+    sent = (
+        ("sale_amount", draft.sale_amount if draft.sale_amount is not None else ZERO),
+        ("revenue", draft.revenue),
+        ("payout", draft.payout),
+    )
+    for name, value in sent:
+        if value is not None and value != getattr(stored, name):
+            raise Conflict(
+                f"{name} differs from the conversion first recorded with this {key}",
+                field=name,
+            )
+    return Recorded(stored, replayed=True)
 
 
 def _rules(

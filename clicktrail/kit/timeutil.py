@@ -21,8 +21,11 @@ def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 
 def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
-    """``YYYY-mm-DD HH:MM:SS`` read in ``zone``; raises ValueError on anything else."""
-    return to_utc(datetime.strptime(text, DATETIME_FORMAT), zone)
+    """``YYYY-mm-DD HH:MM:SS`` read in ``zone``, in 1970..2099; raises ValueError on
+    anything else (non-ASCII digits included: ``strptime`` would read them)."""
+    if not text.isascii():
+        raise ValueError("must be written with ASCII digits")
+    return check_moment(to_utc(datetime.strptime(text, DATETIME_FORMAT), zone))
 
 
 def parse_local_date_or_datetime(text: str, zone: ZoneInfo, *, end: bool = False) -> datetime:
@@ -53,3 +56,26 @@ def ensure_utc(moment: datetime) -> datetime:
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     return ensure_utc(moment).astimezone(zone).date()
+
+
+#: The moments a request may name (a conversion's or refund's time, a rate's day):
+#: from the unix epoch up to, not including, 2100-01-01 UTC (ADR 0061).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+BOUNDS_TEXT = "must be between 1970-01-01 and 2099-12-31"
+
+
+def check_moment(moment: datetime) -> datetime:
+    """``moment`` if it lies in [EARLIEST, LATEST) (a naive one is read as UTC); else
+    ValueError."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if not EARLIEST <= aware < LATEST:
+        raise ValueError(BOUNDS_TEXT)
+    return moment
+
+
+def check_day(day: date) -> date:
+    """``day`` if it lies in 1970-01-01 .. 2099-12-31; else ValueError."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError(BOUNDS_TEXT)
+    return day

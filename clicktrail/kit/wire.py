@@ -3,6 +3,7 @@ percentages. Every bound here exists so bad input becomes a 400, never a databas
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
 from clicktrail.kit.money import _to_number
+from clicktrail.kit.timeutil import check_day, check_moment
 
 #: Largest id a 32-bit INTEGER column holds (PostgreSQL ``integer``).
 MAX_INT32 = 2**31 - 1
@@ -78,3 +80,8 @@ Percent = Annotated[
     Field(ge=0, max_digits=9, decimal_places=4),
     PlainSerializer(_to_number, return_type=float | int, when_used="json"),
 ]
+
+#: A moment a request names (a conversion's time): 1970-01-01 up to 2099-12-31 (UTC).
+Moment = Annotated[datetime, AfterValidator(check_moment)]
+#: A day a request names (a rate's day): 1970-01-01 up to 2099-12-31.
+Day = Annotated[date, AfterValidator(check_day)]

@@ -134,17 +134,33 @@ def _validate(body: ConversionIn) -> None:
         raise ValidationFailed("created_at is in the future", field="created_at")
 
 
-async def _replay(session: AsyncSession, external_event_id: str | None) -> Outcome | None:
-    if external_event_id is None:
+async def _replay(session: AsyncSession, body: ConversionIn) -> Outcome | None:
+    """The stored commission of a replayed external_event_id, if the replay names the same
+    sale (amount and currency); else Conflict (ADR 0062)."""
+    if body.external_event_id is None:
         return None
-    existing = await repository.commission_by_event(session, external_event_id)
-    return Outcome(existing, replayed=True) if existing is not None else None
+    existing = await repository.commission_by_event(session, body.external_event_id)
+    if existing is None:
+        return None
+    currency = (body.sale_amount_currency or existing.original_currency_id).upper()
+    if currency != existing.original_currency_id:
+        raise Conflict(
+            "sale_amount_currency differs from the conversion first recorded with this "
+            "external_event_id",
+            field="sale_amount_currency",
+        )
+    if body.sale_amount != existing.original_sale_amount:
+        raise Conflict(
+            "sale_amount differs from the conversion first recorded with this external_event_id",
+            field="sale_amount",
+        )
+    return Outcome(existing, replayed=True)
 
 
 async def record(session: AsyncSession, body: ConversionIn) -> Outcome:
     """Record one referral conversion with its commission, or replay a stored one."""
     _validate(body)
-    replay = await _replay(session, body.external_event_id)
+    replay = await _replay(session, body)
     if replay is not None:
         return replay
     network_currency = await repository.network_currency(session)
@@ -183,7 +199,7 @@ async def record(session: AsyncSession, body: ConversionIn) -> Outcome:
 
     outcome = await in_savepoint(session, _write)
     if outcome is None:  # a concurrent twin with the same external_event_id won
-        replay = await _replay(session, body.external_event_id)
+        replay = await _replay(session, body)
         if replay is None:
             raise Conflict("the conversion conflicts with another one", field="external_event_id")
         return replay

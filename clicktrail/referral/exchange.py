@@ -11,14 +11,14 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.compat.affonso_schemas import RateIn
 from clicktrail.errors import ValidationFailed
-from clicktrail.kit.money import CENT, quantize
-from clicktrail.kit.timeutil import utcnow
+from clicktrail.kit.money import CENT, MONEY_MAX, check_rate, quantize, to_decimal, within_bound
+from clicktrail.kit.timeutil import check_day, utcnow
 from clicktrail.meta.currencies import BY_CODE
 from clicktrail.models import ExchangeRate
 from clicktrail.referral import repository
@@ -97,15 +97,20 @@ def parse_csv(text: str) -> list[RateIn]:
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ValidationFailed(f"more than {MAX_IMPORT_ROWS} rows", field="file")
         try:
-            rate = Decimal(record.get("rate", ""))
-        except InvalidOperation:
-            raise ValidationFailed(f"line {line}: rate is not a number", field="rate") from None
+            rate = check_rate(to_decimal(record.get("rate", "")))
+        except ValueError as exc:
+            raise ValidationFailed(f"line {line}: rate {exc}", field="rate") from None
+        text = record.get("date", "")
         try:
-            day = date.fromisoformat(record.get("date", ""))
+            day = date.fromisoformat(text) if text.isascii() else None
         except ValueError:
-            raise ValidationFailed(f"line {line}: date must be YYYY-MM-DD", field="date") from None
-        if not rate.is_finite() or rate <= 0:
-            raise ValidationFailed(f"line {line}: rate must be positive", field="rate")
+            day = None
+        if day is None:
+            raise ValidationFailed(f"line {line}: date must be YYYY-MM-DD", field="date")
+        try:
+            check_day(day)
+        except ValueError as exc:
+            raise ValidationFailed(f"line {line}: date {exc}", field="date") from None
         for name in ("currency", "quote_currency"):
             value = record.get(name)
             if value and value.upper() not in BY_CODE:
@@ -142,4 +147,11 @@ async def convert(
             f"no exchange rate from {currency} to {quote} on or before {day.isoformat()}",
             field=field,
         )
-    return Converted(quantize(amount * row.rate, CENT), quote, row.rate, row.effective_date)
+    converted = quantize(amount * row.rate, CENT)
+    if not within_bound(converted):
+        raise ValidationFailed(
+            f"{amount} {currency} is more than {MONEY_MAX} {quote} at the rate of "
+            f"{row.effective_date.isoformat()}",
+            field=field,
+        )
+    return Converted(converted, quote, row.rate, row.effective_date)

@@ -63,3 +63,44 @@ async def test_validation_and_not_found_envelopes(
         "success": False,
         "error": {"code": "NOT_FOUND", "message": "referral unknown not found", "field": "id"},
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"sale_amount": 9300000000000}, "sale_amount"),
+        ({"sale_amount": "1000000000.01"}, "sale_amount"),
+        ({"sale_amount": "١٢"}, "sale_amount"),
+        ({"sale_amount": "1_000"}, "sale_amount"),
+        ({"sale_amount": "Infinity"}, "sale_amount"),
+        ({"sale_amount": "0.0000001"}, "sale_amount"),
+        ({"sale_amount": 10, "created_at": "1969-12-31T23:59:59Z"}, "created_at"),
+        ({"sale_amount": 10, "created_at": "2100-01-01T00:00:00Z"}, "created_at"),
+    ],
+)
+async def test_money_and_dates_out_of_bounds_are_400(
+    client: httpx.AsyncClient, network_key: str, body: dict[str, object], field: str
+) -> None:
+    headers = {"Authorization": f"Bearer {network_key}"}
+    response = await client.post("/v1/conversions", json=body, headers=headers)
+    assert response.status_code == 400, response.text
+    error = response.json()
+    assert error["success"] is False
+    assert error["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"currency": "EUR", "rate": "1e12", "date": "2026-01-05"}, "rate"),
+        ({"currency": "EUR", "rate": "NaN", "date": "2026-01-05"}, "rate"),
+        ({"currency": "EUR", "rate": "1.1", "date": "1969-12-31"}, "date"),
+    ],
+)
+async def test_exchange_rates_are_bounded(
+    client: httpx.AsyncClient, network_key: str, body: dict[str, object], field: str
+) -> None:
+    headers = {"Authorization": f"Bearer {network_key}"}
+    response = await client.post("/v1/exchange-rates", json=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["field"] == field

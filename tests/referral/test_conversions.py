@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from clicktrail.db import Database
 from clicktrail.models import Commission, Conversion, Referral
@@ -84,7 +85,7 @@ async def test_replay_returns_the_same_conversion(
     referral = await new_referral(client, bearer, world)
     body = {"referral_id": referral["id"], "sale_amount": 50, "external_event_id": "evt-9"}
     first = await convert(client, bearer, **body)
-    second = await convert(client, bearer, **{**body, "sale_amount": 70})
+    second = await convert(client, bearer, **{**body, "sale_amount": "50.00"})
     assert first.status_code == 201
     assert second.status_code == 200
     assert second.json()["data"]["id"] == first.json()["data"]["id"]
@@ -92,6 +93,41 @@ async def test_replay_returns_the_same_conversion(
     assert second.json()["data"]["sale_amount"] == 50
     assert await count(db, Conversion) == 1
     assert await count(db, Commission) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"sale_amount": 70}, "sale_amount"),
+        ({"sale_amount_currency": "EUR"}, "sale_amount_currency"),
+    ],
+)
+async def test_replay_with_other_money_is_409(
+    client: httpx.AsyncClient,
+    bearer: dict[str, str],
+    world: World,
+    db: Database,
+    change: dict[str, object],
+    field: str,
+) -> None:
+    await add_incentive(client, bearer, world)
+    referral = await new_referral(client, bearer, world)
+    body = {"referral_id": referral["id"], "sale_amount": 50, "external_event_id": "evt-9"}
+    first = await convert(client, bearer, **body)
+    assert first.status_code == 201
+    other = await convert(client, bearer, **{**body, **change})
+    assert other.status_code == 409
+    error = other.json()
+    assert error["success"] is False
+    assert error["error"]["field"] == field
+    assert await count(db, Conversion) == 1
+    [commission] = await _commissions(db)
+    assert commission.sale_amount == Decimal(50)
+
+
+async def _commissions(db: Database) -> list[Commission]:
+    async with db.read() as session:
+        return list(await session.scalars(select(Commission)))
 
 
 @pytest.mark.parametrize("identifier", ["referral_id", "customer_id", "external_user_id"])
