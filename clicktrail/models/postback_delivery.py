@@ -2,9 +2,10 @@
 transaction (the outbox) and driven to a final state by the delivery worker.
 
 ``state``: ``pending`` (due at ``next_attempt_at``; a claim pushes that forward as a lease),
-``succeeded``, ``failed`` (gave up after the last retry), ``paused`` (its pixel went
-inactive; resumed when it is active again), ``canceled`` (conversion no longer approved
-before it was sent, or pixel deleted), ``skipped`` (HTML pixels: never fired server-side).
+``succeeded``, ``failed`` (gave up after the last retry), ``paused`` (its pixel is
+inactive, or went inactive; sent when it is active again), ``canceled`` (conversion no
+longer approved before it was sent, or pixel deleted), ``skipped`` (HTML pixels: never
+fired server-side).
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ class PostbackDelivery(Base):
             postgresql_where=text("state IN ('pending', 'paused')"),
             sqlite_where=text("state IN ('pending', 'paused')"),
         ),
+        Index(
+            "ix_postback_delivery_in_flight",
+            "next_attempt_at",
+            postgresql_where=text("in_flight_since IS NOT NULL"),
+            sqlite_where=text("in_flight_since IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -67,5 +74,11 @@ class PostbackDelivery(Base):
     #: The conversion's status as last known, and what happened when it changed.
     conversion_status: Mapped[str] = mapped_column(String(16), default="approved")
     conversion_status_note: Mapped[str] = mapped_column(Text, default="")
+    #: When the attempt now in flight was claimed; None between attempts. Still set at the
+    #: next claim: that attempt's worker died, so its outcome is unknown (ADR 0069).
+    in_flight_since: Mapped[datetime | None]
+    #: ``attempts`` when the current run of retries began (resumed or resent deliveries
+    #: get the full number of attempts again).
+    retry_base: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

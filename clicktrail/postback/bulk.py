@@ -8,7 +8,9 @@ the HTTP request itself. PostgreSQL: ``UPDATE … FROM unnest(arrays)`` (one rou
 SQLAlchemy's own storage format so ORM reads and comparisons see the same values.
 
 A delivery canceled or paused while its request was in flight keeps that state unless the
-attempt settled it (succeeded, or failed for good).
+attempt settled it (succeeded, or failed for good). A claim marks its rows in flight
+(``in_flight_since``) and a result write clears the mark; a claim that finds the mark on a
+row whose lease has ended logs that attempt with an unknown outcome first (ADR 0069).
 """
 
 from __future__ import annotations
@@ -60,11 +62,18 @@ ATTEMPT_COLUMNS = (
     "response_excerpt",
 )
 
-_KEEP = "state IN ('canceled', 'paused') AND {new} = 'pending'"
+# A delivery canceled (or paused) while its request was in flight keeps that state unless
+# the attempt settled it.
+_KEEP = (
+    "({old} = 'canceled' AND {new} IN ('pending', 'paused')) "
+    "OR ({old} = 'paused' AND {new} = 'pending')"
+)
 
 PG_UPDATE = f"""
 UPDATE postback_delivery AS d SET
-    state = CASE WHEN d.{_KEEP.format(new="u.state")} THEN d.state ELSE u.state END,
+    state = CASE WHEN {_KEEP.format(old="d.state", new="u.state")}
+        THEN d.state ELSE u.state END,
+    in_flight_since = NULL,
     attempts = u.attempts,
     failed_attempts = u.failed_attempts,
     next_attempt_at = u.next_attempt_at,
@@ -83,7 +92,8 @@ WHERE d.id = u.id
 
 SQLITE_UPDATE = f"""
 UPDATE postback_delivery SET
-    state = CASE WHEN {_KEEP.format(new=":state")} THEN state ELSE :state END,
+    state = CASE WHEN {_KEEP.format(old="state", new=":state")} THEN state ELSE :state END,
+    in_flight_since = NULL,
     attempts = :attempts,
     failed_attempts = :failed_attempts,
     next_attempt_at = :next_attempt_at,
@@ -119,7 +129,7 @@ async def _driver(session: AsyncSession) -> Any:
 
 
 PG_CLAIM = """
-UPDATE postback_delivery SET next_attempt_at = $1
+UPDATE postback_delivery SET next_attempt_at = $1, in_flight_since = $2
 WHERE id = ANY(ARRAY(
     SELECT id FROM postback_delivery
     WHERE state = 'pending' AND next_attempt_at <= $2
@@ -127,19 +137,45 @@ WHERE id = ANY(ARRAY(
     LIMIT $3
     FOR UPDATE SKIP LOCKED
 ))
-RETURNING id, network_pixel_id, payload, attempts, failed_attempts
+RETURNING id, network_pixel_id, payload, attempts, failed_attempts, retry_base
 """
 
 SQLITE_CLAIM = """
-UPDATE postback_delivery SET next_attempt_at = ?
+UPDATE postback_delivery SET next_attempt_at = ?, in_flight_since = ?
 WHERE id IN (
     SELECT id FROM postback_delivery
     WHERE state = 'pending' AND next_attempt_at <= ?
     ORDER BY next_attempt_at
     LIMIT ?
 )
-RETURNING id, network_pixel_id, payload, attempts, failed_attempts
+RETURNING id, network_pixel_id, payload, attempts, failed_attempts, retry_base
 """
+
+#: Deliveries whose attempt was claimed but never recorded, and whose lease has ended: the
+#: worker died mid-request (a live worker's rows are leased into the future).
+PG_LOST = """
+SELECT id, attempts, in_flight_since, payload FROM postback_delivery
+WHERE in_flight_since IS NOT NULL AND next_attempt_at <= $1
+ORDER BY next_attempt_at
+FOR UPDATE SKIP LOCKED
+"""
+SQLITE_LOST = """
+SELECT id, attempts, in_flight_since, payload FROM postback_delivery
+WHERE in_flight_since IS NOT NULL AND next_attempt_at <= ?
+ORDER BY next_attempt_at
+"""
+PG_SETTLE_LOST = """
+UPDATE postback_delivery SET attempts = attempts + 1, in_flight_since = NULL, updated_at = $2
+WHERE id = ANY($1::bigint[])
+"""
+SQLITE_SETTLE_LOST = """
+UPDATE postback_delivery SET attempts = attempts + 1, in_flight_since = NULL, updated_at = ?
+WHERE id = ?
+"""
+UNKNOWN_OUTCOME = (
+    "outcome unknown: the worker stopped during this attempt and never recorded its result "
+    "(found when its lease ended); the postback may or may not have been received"
+)
 
 
 async def claim_due(
@@ -151,16 +187,84 @@ async def claim_due(
     and the due rows are read in index order (never sorted: a sort would read the whole
     backlog on every claim when statistics are stale, as after a burst)."""
     driver = await _driver(session)
+    await _record_lost(driver, now=now, dialect=dialect)
     if dialect == "postgresql":
         await driver.execute("SET LOCAL enable_sort = off")
         rows = await driver.fetch(PG_CLAIM, lease_until, now, limit)
     else:
         cursor = await driver.execute(
-            SQLITE_CLAIM, (sqlite_time(lease_until), sqlite_time(now), limit)
+            SQLITE_CLAIM, (sqlite_time(lease_until), sqlite_time(now), sqlite_time(now), limit)
         )
         rows = await cursor.fetchall()
         await cursor.close()
-    return [Claimed(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    return [Claimed(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+def _parse_sqlite_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def _record_lost(driver: Any, *, now: datetime, dialect: str) -> int:
+    """Put the attempts that were in flight when their worker died into the attempt log
+    (outcome unknown) and count them, before the claim sends those deliveries again."""
+    if dialect == "postgresql":
+        lost = [(r[0], r[1], r[2], r[3]) for r in await driver.fetch(PG_LOST, now)]
+    else:
+        cursor = await driver.execute(SQLITE_LOST, (sqlite_time(now),))
+        lost = [(r[0], r[1], _parse_sqlite_time(r[2]), r[3]) for r in await cursor.fetchall()]
+        await cursor.close()
+    if not lost:
+        return 0
+    attempts = [
+        AttemptRow(
+            delivery_id=delivery_id,
+            attempt_no=done + 1,
+            attempted_at=began,
+            url=payload,
+            status_code=None,
+            duration_ms=0,
+            error=UNKNOWN_OUTCOME,
+            response_excerpt="",
+        )
+        for delivery_id, done, began, payload in lost
+    ]
+    if dialect == "postgresql":
+        await driver.execute(PG_SETTLE_LOST, [row[0] for row in lost], now)
+        await driver.copy_records_to_table(
+            "postback_attempt",
+            records=[_attempt_record(a) for a in attempts],
+            columns=ATTEMPT_COLUMNS,
+        )
+    else:
+        await driver.executemany(SQLITE_SETTLE_LOST, [(sqlite_time(now), row[0]) for row in lost])
+        await driver.executemany(SQLITE_INSERT_ATTEMPT, [_sqlite_attempt(a) for a in attempts])
+    return len(lost)
+
+
+def _attempt_record(a: AttemptRow) -> tuple[Any, ...]:
+    return (
+        a.delivery_id,
+        a.attempt_no,
+        a.attempted_at,
+        a.url,
+        a.status_code,
+        a.duration_ms,
+        a.error,
+        a.response_excerpt,
+    )
+
+
+def _sqlite_attempt(a: AttemptRow) -> tuple[Any, ...]:
+    return (
+        a.delivery_id,
+        a.attempt_no,
+        sqlite_time(a.attempted_at),
+        a.url,
+        a.status_code,
+        a.duration_ms,
+        a.error,
+        a.response_excerpt,
+    )
 
 
 async def write_results(
@@ -199,19 +303,7 @@ async def write_results(
         await driver.execute(PG_UPDATE, *columns)
         await driver.copy_records_to_table(
             "postback_attempt",
-            records=[
-                (
-                    a.delivery_id,
-                    a.attempt_no,
-                    a.attempted_at,
-                    a.url,
-                    a.status_code,
-                    a.duration_ms,
-                    a.error,
-                    a.response_excerpt,
-                )
-                for a in attempts
-            ],
+            records=[_attempt_record(a) for a in attempts],
             columns=ATTEMPT_COLUMNS,
         )
         return
@@ -235,19 +327,4 @@ async def write_results(
             for r in results
         ],
     )
-    await driver.executemany(
-        SQLITE_INSERT_ATTEMPT,
-        [
-            (
-                a.delivery_id,
-                a.attempt_no,
-                sqlite_time(a.attempted_at),
-                a.url,
-                a.status_code,
-                a.duration_ms,
-                a.error,
-                a.response_excerpt,
-            )
-            for a in attempts
-        ],
-    )
+    await driver.executemany(SQLITE_INSERT_ATTEMPT, [_sqlite_attempt(a) for a in attempts])

@@ -2,7 +2,9 @@
 
 Network: ``/v1/networks/pixels`` (GET list, POST) and ``/v1/networks/pixels/{id}`` (GET,
 PUT, DELETE). Affiliate: the same under ``/v1/affiliates/pixels``, limited to the caller's
-own pixels (another affiliate's pixel answers 404).
+own pixels (another affiliate's pixel answers 404). Both realms can resend failed
+postbacks: ``POST …/pixels/{id}/postbacks/{conversion_id}/resend`` (one) and ``POST
+…/pixels/resend`` (all matching the seed-002 report's window and filters).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from fastapi import APIRouter, Path, Query
 
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State, WriteSession
 from clicktrail.kit.wire import MAX_INT32
-from clicktrail.postback import service
-from clicktrail.postback.schemas import AffiliatePixelIn, NetworkPixelIn
+from clicktrail.postback import resend, service
+from clicktrail.postback.schemas import AffiliatePixelIn, NetworkPixelIn, PixelReportIn
 
 router = APIRouter(tags=["pixels"])
 
@@ -23,6 +25,13 @@ FilterParam = Annotated[
     list[str] | None, Query(alias="filter", description="Everflow filter: field=value.")
 ]
 OptionalText = Annotated[str | None, Query()]
+ConversionId = Annotated[
+    str,
+    Path(
+        pattern="^[0-9a-f]{32}$",
+        description="The conversion whose postback to resend (32 lower-case hex).",
+    ),
+]
 
 
 def _filters(
@@ -104,6 +113,23 @@ async def network_delete_pixel(
     return {"result": True}
 
 
+@router.post("/v1/networks/pixels/resend")
+async def network_resend_postbacks(
+    body: PixelReportIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, Any]:
+    """Resend every failed postback in the window matching the filters (the postback
+    report's body): due now, or paused until its pixel is active again."""
+    return await resend.resend_matching(session, body, affiliate_id=None)
+
+
+@router.post("/v1/networks/pixels/{pixel_id}/postbacks/{conversion_id}/resend")
+async def network_resend_postback(
+    pixel_id: PixelId, conversion_id: ConversionId, session: WriteSession, _: NetworkCaller
+) -> dict[str, Any]:
+    """Resend one failed postback (409 if it did not fail)."""
+    return await resend.resend_one(session, pixel_id, conversion_id, affiliate_id=None)
+
+
 # --- affiliate realm ------------------------------------------------------------------------
 
 
@@ -176,3 +202,21 @@ async def affiliate_delete_pixel(
 ) -> dict[str, Any]:
     await service.delete_pixel(session, pixel_id, affiliate_id=caller.affiliate_id)
     return {"result": True}
+
+
+@router.post("/v1/affiliates/pixels/resend")
+async def affiliate_resend_postbacks(
+    body: PixelReportIn, session: WriteSession, caller: AffiliateCaller
+) -> dict[str, Any]:
+    """Resend the caller's failed postbacks in the window matching the filters."""
+    return await resend.resend_matching(session, body, affiliate_id=caller.affiliate_id)
+
+
+@router.post("/v1/affiliates/pixels/{pixel_id}/postbacks/{conversion_id}/resend")
+async def affiliate_resend_postback(
+    pixel_id: PixelId, conversion_id: ConversionId, session: WriteSession, caller: AffiliateCaller
+) -> dict[str, Any]:
+    """Resend one failed postback of the caller's own pixel."""
+    return await resend.resend_one(
+        session, pixel_id, conversion_id, affiliate_id=caller.affiliate_id
+    )

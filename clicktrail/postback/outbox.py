@@ -4,7 +4,8 @@ CONTRACT (owned by the postback work; the conversion service calls it):
 
 * ``enqueue_for_conversions(session, conversions)`` is called in the same transaction that
   inserts a batch of conversions (``conversion.service.record_many``, so every path); it
-  writes one delivery row per matching active pixel, with one pixel query and one insert
+  writes one delivery row per matching pixel (``paused`` for an inactive pixel, sent when
+  it is active again), with one pixel query and one insert
   for the whole batch, and returns how many. A committed conversion therefore always has
   its deliveries. ``enqueue_for_conversion(session, conversion)`` is the same for one.
 * ``on_status_change(session, conversion, old_status)`` is called when a conversion's status
@@ -30,6 +31,7 @@ from clicktrail.postback import macros, repository
 
 FIRES_ON = "approved"
 HTML_NOTE = "HTML pixel: rendered on the conversion page by the browser, not fired server-side"
+PAUSED_NOTE = "Paused: the pixel is inactive; this postback is sent when it is active again"
 
 
 async def _extra_values(
@@ -51,6 +53,7 @@ async def _extra_values(
 
 def _row(pixel: Pixel, conversion: Conversion, payload: str, now: datetime) -> dict[str, Any]:
     html = pixel.delivery_method != "postback"
+    paused = not html and pixel.pixel_status != "active"
     return {
         "network_id": conversion.network_id,
         "network_pixel_id": pixel.network_pixel_id,
@@ -64,18 +67,20 @@ def _row(pixel: Pixel, conversion: Conversion, payload: str, now: datetime) -> d
         "pixel_level": pixel.pixel_level,
         "pixel_type": pixel.pixel_type,
         "payload": payload,
-        "state": "skipped" if html else "pending",
+        "state": "skipped" if html else "paused" if paused else "pending",
         "attempts": 0,
         "failed_attempts": 0,
         "next_attempt_at": now + timedelta(milliseconds=0 if html else pixel.delay_ms),
         "last_attempt_at": None,
         "delivered_at": None,
         "last_status_code": None,
-        "debug_information": HTML_NOTE if html else "",
+        "debug_information": HTML_NOTE if html else PAUSED_NOTE if paused else "",
         "conversion_status": conversion.status,
         "conversion_status_note": "",
         "created_at": now,
         "updated_at": now,
+        "in_flight_since": None,
+        "retry_base": 0,
     }
 
 

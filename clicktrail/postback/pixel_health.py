@@ -2,9 +2,10 @@
 
 Everflow's rule is 10 consecutive failures within 72 hours (both are settings). A success
 ends the streak; a failure after the window has passed starts a new one. Disabling sets
-the pixel ``inactive`` with ``disabled_reason`` and pauses its pending deliveries, which
-resume when the pixel is set active again, so nothing is lost while an affiliate's server
-is down.
+the pixel ``inactive`` with ``disabled_reason`` and pauses its pending deliveries, and the
+failed ones of an inactive pixel (the one that disabled it too, even on its last retry),
+which are sent when the pixel is set active again, so nothing is lost while an affiliate's
+server is down.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class PixelHealth:
         *,
         now: datetime,
         lock: bool,
-    ) -> None:
+    ) -> set[int]:
+        """Count the outcomes (disabling pixels that cross the threshold); returns the ids of
+        the pixels that are inactive now, whose failed deliveries wait paused."""
         pixels = await repository.pixels_for_update(
             session, (pixel_id for pixel_id, _ in outcomes), lock=lock
         )
@@ -78,3 +81,8 @@ class PixelHealth:
                 reason=pixel.disabled_reason,
                 paused_deliveries=paused,
             )
+        return {
+            pixel_id
+            for pixel_id, pixel in pixels.items()
+            if pixel.pixel_status != "active" and not pixel.is_deleted
+        }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import (
@@ -48,11 +48,12 @@ async def list_pixels(session: AsyncSession, filters: Mapping[str, Any]) -> Sequ
 async def candidate_pixels(
     session: AsyncSession, affiliate_ids: Iterable[int], offer_ids: Iterable[int]
 ) -> Sequence[Pixel]:
-    """Active pixels of any of these affiliates or offers (``outbox.fires`` picks)."""
+    """Live (not deleted) pixels of any of these affiliates or offers, active or not: an
+    inactive pixel's deliveries are written paused (``outbox.fires`` picks)."""
     affiliates, offers = sorted(set(affiliate_ids)), sorted(set(offer_ids))
     query = (
         select(Pixel)
-        .where(Pixel.pixel_status == "active", Pixel.is_deleted.is_(False))
+        .where(Pixel.is_deleted.is_(False))
         .where(or_(Pixel.network_affiliate_id.in_(affiliates), Pixel.network_offer_id.in_(offers)))
         .order_by(Pixel.network_pixel_id)
     )
@@ -132,7 +133,9 @@ async def move_pixel_deliveries(
     """Move every delivery of a pixel in ``from_states`` to ``to_state``; returns how many."""
     values: dict[str, Any] = {"state": to_state, "updated_at": now}
     if to_state == "pending":
+        # Resumed: due now, with the full number of attempts again.
         values["next_attempt_at"] = now
+        values["retry_base"] = D.c.attempts
     if note is not None:
         values["debug_information"] = note
     result = await session.execute(
@@ -150,6 +153,7 @@ class Claimed:
     payload: str
     attempts: int
     failed_attempts: int
+    retry_base: int = 0
 
 
 # --- seed 002 report ------------------------------------------------------------------------
@@ -175,13 +179,24 @@ async def report_page(
 ) -> list[Any]:
     """One page of deliveries in (created_at, id) order, after the keyset ``after``."""
     pixel = cast(Table, Pixel.__table__)
-    query = (
+    query = _in_scope(
         select(
             D, pixel.c.pixel_status.label("pixel_status"), pixel.c.is_deleted.label("pixel_deleted")
-        )
-        .join(pixel, pixel.c.network_pixel_id == D.c.network_pixel_id)
-        .where(D.c.created_at >= scope.start, D.c.created_at < scope.end)
+        ).join(pixel, pixel.c.network_pixel_id == D.c.network_pixel_id),
+        scope,
     )
+    if after is not None:
+        moment, last_id = after
+        query = query.where(
+            or_(D.c.created_at > moment, and_(D.c.created_at == moment, D.c.id > last_id))
+        )
+    query = query.order_by(D.c.created_at, D.c.id).limit(limit)
+    return list((await session.execute(query)).all())
+
+
+def _in_scope(query: Select[Any], scope: ReportScope) -> Select[Any]:
+    """The report's window and filters on a query over deliveries."""
+    query = query.where(D.c.created_at >= scope.start, D.c.created_at < scope.end)
     if scope.offer_ids:
         query = query.where(D.c.network_offer_id.in_(sorted(scope.offer_ids)))
     if scope.affiliate_ids:
@@ -193,13 +208,55 @@ async def report_page(
             query = query.where(D.c.state != "succeeded", D.c.failed_attempts > 0)
     elif scope.statuses:
         query = query.where(or_(D.c.state == "succeeded", D.c.failed_attempts > 0))
-    if after is not None:
-        moment, last_id = after
-        query = query.where(
-            or_(D.c.created_at > moment, and_(D.c.created_at == moment, D.c.id > last_id))
+    return query
+
+
+# --- resending failed deliveries ------------------------------------------------------------
+
+
+async def delivery_of(
+    session: AsyncSession, pixel_id: int, conversion_id: str
+) -> PostbackDelivery | None:
+    query = select(PostbackDelivery).where(
+        PostbackDelivery.network_pixel_id == pixel_id,
+        PostbackDelivery.conversion_id == conversion_id,
+    )
+    return (await session.scalars(query)).first()
+
+
+async def resend_failed(
+    session: AsyncSession,
+    scope: ReportScope,
+    *,
+    owner_affiliate_id: int | None,
+    pixel_active: bool,
+    now: datetime,
+) -> int:
+    """Queue again every failed delivery in ``scope`` of a live pixel that is active (due
+    now) or inactive (paused until it is active); returns how many."""
+    pixel = cast(Table, Pixel.__table__)
+    ids = _in_scope(
+        select(D.c.id).join(pixel, pixel.c.network_pixel_id == D.c.network_pixel_id),
+        scope,
+    ).where(
+        D.c.state == "failed",
+        D.c.conversion_status == "approved",
+        pixel.c.is_deleted.is_(False),
+        (pixel.c.pixel_status == "active") if pixel_active else (pixel.c.pixel_status != "active"),
+    )
+    if owner_affiliate_id is not None:
+        ids = ids.where(pixel.c.network_affiliate_id == owner_affiliate_id)
+    result = await session.execute(
+        update(D)
+        .where(D.c.id.in_(ids.scalar_subquery()))
+        .values(
+            state="pending" if pixel_active else "paused",
+            next_attempt_at=now,
+            retry_base=D.c.attempts,
+            updated_at=now,
         )
-    query = query.order_by(D.c.created_at, D.c.id).limit(limit)
-    return list((await session.execute(query)).all())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def unsent_deliveries(session: AsyncSession, pixel_id: int) -> Sequence[PostbackDelivery]:

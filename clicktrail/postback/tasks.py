@@ -174,21 +174,46 @@ class DeliveryWorker:
 
     async def record(self, claimed: Sequence[Claimed], results: Sequence[AttemptResult]) -> None:
         now = self.clock()
+        async with self.db.write() as session:
+            # Pixel health first: it takes the pixel locks (and pauses the deliveries of a
+            # pixel it disables; the result write below keeps them paused).
+            outcomes = [(c.network_pixel_id, r) for c, r in zip(claimed, results, strict=True)]
+            inactive = await self.health.apply(
+                session, outcomes, now=now, lock=not self.db.is_sqlite
+            )
+            updates, attempts = self._results(claimed, results, inactive, now)
+            await bulk.write_results(session, updates, attempts, dialect=self.db.dialect)
+        ok = sum(r.ok for r in results)
+        blocked = sum(r.blocked for r in results)
+        SUCCESS.inc(ok)
+        FAILURE.inc(len(results) - ok - blocked)
+        BLOCKED.inc(blocked)
+
+    def _results(
+        self,
+        claimed: Sequence[Claimed],
+        results: Sequence[AttemptResult],
+        inactive: set[int],
+        now: datetime,
+    ) -> tuple[list[bulk.DeliveryResult], list[bulk.AttemptRow]]:
+        """The delivery updates and attempt rows of a batch. A failure on a pixel that is
+        inactive (or was just disabled) waits paused, even after its last retry, so it is
+        sent when the pixel is active again rather than lost."""
         attempts: list[bulk.AttemptRow] = []
         updates: list[bulk.DeliveryResult] = []
-        ok = blocked = 0
         for item, result in zip(claimed, results, strict=True):
             number = item.attempts + 1
+            in_run = number - item.retry_base
             failed = item.failed_attempts + (0 if result.ok else 1)
             if result.ok:
-                ok += 1
                 state, next_at = "succeeded", now
-            elif self.policy.gives_up(number):
+            elif item.network_pixel_id in inactive:
+                state, next_at = "paused", now
+            elif self.policy.gives_up(in_run):
                 state, next_at = "failed", now
             else:
                 state = "pending"
-                next_at = now + timedelta(seconds=self.policy.delay(failed))
-            blocked += result.blocked
+                next_at = now + timedelta(seconds=self.policy.delay(in_run))
             attempts.append(
                 bulk.AttemptRow(
                     delivery_id=item.id,
@@ -215,15 +240,7 @@ class DeliveryWorker:
                     updated_at=now,
                 )
             )
-        async with self.db.write() as session:
-            # Pixel health first: it takes the pixel locks (and pauses the deliveries of a
-            # pixel it disables; the result write below keeps them paused).
-            outcomes = [(c.network_pixel_id, r) for c, r in zip(claimed, results, strict=True)]
-            await self.health.apply(session, outcomes, now=now, lock=not self.db.is_sqlite)
-            await bulk.write_results(session, updates, attempts, dialect=self.db.dialect)
-        SUCCESS.inc(ok)
-        FAILURE.inc(len(results) - ok - blocked)
-        BLOCKED.inc(blocked)
+        return updates, attempts
 
 
 def install(state: AppState) -> list[Service]:
