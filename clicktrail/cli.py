@@ -18,6 +18,7 @@ from clicktrail.click.cli import app as clicks_app
 from clicktrail.config import Settings, get_settings
 from clicktrail.db import Database
 from clicktrail.demo import demo as demo_command
+from clicktrail.kit.orphans import child_env
 from clicktrail.postback import cli as postback_cli
 from clicktrail.referral import cli as referral_cli
 
@@ -134,7 +135,11 @@ def serve(
         os.environ["CLICKTRAIL_PORT"] = str(settings.port)
         os.environ["CLICKTRAIL_WORKERS"] = str(settings.workers)
         os.environ["CLICKTRAIL_AUTO_MIGRATE"] = "false"
-        uvicorn.run("clicktrail.app:create_app", factory=True, workers=settings.workers, **options)
+        # Workers end when this supervisor dies, even by kill -9 (clicktrail.supervised).
+        os.environ.update(child_env())
+        uvicorn.run(
+            "clicktrail.supervised:create_app", factory=True, workers=settings.workers, **options
+        )
         return
     from clicktrail.app import create_app
 

@@ -25,6 +25,7 @@ from clicktrail.conversion.service import Recorded
 from clicktrail.conversion.writer import Failure, Receipt, WriterStopped, build
 from clicktrail.db import Database
 from clicktrail.kit import frames
+from clicktrail.kit.orphans import die_with_parent
 from clicktrail.ops.logging import configure_logging
 from clicktrail.ops.runtime import tune_gc
 from clicktrail.report.tasks import configure_admission
@@ -95,6 +96,9 @@ if __name__ == "__main__":
     # answered): a Ctrl-C or a TERM sent to the whole process group must not cut a batch.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Its parent can acknowledge nothing once it is gone, so ending mid-batch loses nothing
+    # acknowledged; without this a writer could outlive a server killed with kill -9.
+    die_with_parent(signal.SIGKILL)
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]

@@ -36,6 +36,7 @@ from clicktrail.conversion.writer import (
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit import frames
 from clicktrail.kit.children import close_stdin_and_wait
+from clicktrail.kit.orphans import child_env
 
 log = structlog.get_logger("clicktrail.conversion.writer")
 
@@ -154,6 +155,7 @@ class ProcessConversionWriter:
                 "clicktrail.conversion.writer_child",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
+                env=child_env(),
                 limit=frames.READ_LIMIT,
             )
             assert process.stdin is not None

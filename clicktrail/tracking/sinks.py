@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from clicktrail.click.rows import COLUMNS
 from clicktrail.kit.children import close_stdin_and_wait
+from clicktrail.kit.orphans import child_env
 from clicktrail.report import rollup
 from clicktrail.tracking.sqlite_writer import FLAG_RETRY, REPLY, REQUEST
 from clicktrail.tracking.unique import Pending, lookup_bounds, mark_unique
@@ -142,6 +143,7 @@ class SqliteProcessSink:
                 self.synchronous,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
+                env=child_env(),
             )
             _widen_pipe(self.process)
             return self.process

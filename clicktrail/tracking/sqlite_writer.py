@@ -23,6 +23,7 @@ import struct
 import sys
 from typing import Any, BinaryIO
 
+from clicktrail.kit.orphans import die_with_parent
 from clicktrail.tracking.sqlite_batch import SqliteBatchWriter
 
 REQUEST = struct.Struct(">IB")
@@ -78,6 +79,9 @@ def main() -> None:
     # a TERM sent to the server's whole process group must not cut a batch.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Its parent can acknowledge nothing once it is gone, so ending mid-batch loses nothing
+    # acknowledged; without this a writer could outlive a server killed with kill -9.
+    die_with_parent(signal.SIGKILL)
     with contextlib.suppress(BrokenPipeError):
         serve(path, synchronous, sys.stdin.buffer, sys.stdout.buffer)
 
