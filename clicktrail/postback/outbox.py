@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.kit.timeutil import utcnow
-from clicktrail.models import Conversion, Pixel
+from clicktrail.models import Conversion, Pixel, PostbackDelivery
 from clicktrail.postback import macros, repository
 
 FIRES_ON = "approved"
@@ -203,6 +203,13 @@ async def rerender_unsent(session: AsyncSession, pixel: Pixel) -> int:
     """Render the pixel's unsent deliveries again (after its URL changed), so postbacks
     paused or waiting for a retry go to the corrected URL."""
     deliveries = list(await repository.unsent_deliveries(session, pixel.network_pixel_id))
+    return await rerender(session, pixel, deliveries)
+
+
+async def rerender(
+    session: AsyncSession, pixel: Pixel, deliveries: Sequence[PostbackDelivery]
+) -> int:
+    """Render these deliveries of ``pixel`` with its current URL (or HTML code)."""
     conversions = await repository.conversions_by_ids(
         session, (d.conversion_id for d in deliveries)
     )

@@ -231,9 +231,9 @@ async def resend_failed(
     owner_affiliate_id: int | None,
     pixel_active: bool,
     now: datetime,
-) -> int:
+) -> list[int]:
     """Queue again every failed delivery in ``scope`` of a live pixel that is active (due
-    now) or inactive (paused until it is active); returns how many."""
+    now) or inactive (paused until it is active); returns the pixel ids of those queued."""
     pixel = cast(Table, Pixel.__table__)
     ids = _in_scope(
         select(D.c.id).join(pixel, pixel.c.network_pixel_id == D.c.network_pixel_id),
@@ -255,8 +255,9 @@ async def resend_failed(
             retry_base=D.c.attempts,
             updated_at=now,
         )
+        .returning(D.c.network_pixel_id)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return list(result.scalars())
 
 
 async def unsent_deliveries(session: AsyncSession, pixel_id: int) -> Sequence[PostbackDelivery]:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.errors import Conflict, NotFound
 from clicktrail.kit.timeutil import utcnow
-from clicktrail.postback import report, repository, service
+from clicktrail.postback import outbox, report, repository, service
 from clicktrail.postback.schemas import PixelReportIn
 
 
@@ -44,6 +44,7 @@ async def resend_one(
     delivery.next_attempt_at = now
     delivery.retry_base = delivery.attempts
     delivery.updated_at = now
+    await outbox.rerender(session, pixel, [delivery])  # to the pixel's URL as it is now
     return {
         "result": True,
         "pixel_id": pixel_id,
@@ -59,10 +60,15 @@ async def resend_matching(
     """Every failed delivery the seed-002 report body selects (window and filters)."""
     scope = report.scope_of(body)
     now = utcnow()
-    counts = {
+    queued = {
         active: await repository.resend_failed(
             session, scope, owner_affiliate_id=affiliate_id, pixel_active=active, now=now
         )
         for active in (True, False)
     }
-    return {"result": True, "resent": counts[True], "paused": counts[False]}
+    # Render them with their pixel's URL as it is now (it may have been fixed since).
+    for pixel_id in sorted(set(queued[True]) | set(queued[False])):
+        pixel = await repository.pixel_by_id(session, pixel_id)
+        if pixel is not None:
+            await outbox.rerender_unsent(session, pixel)
+    return {"result": True, "resent": len(queued[True]), "paused": len(queued[False])}
