@@ -2,7 +2,8 @@
 into the body each vendor's clients expect.
 
 - everflow (/v1/networks, /v1/affiliates, /v1/meta): {"Error": msg, "error": msg}
-- scaleo (/api/v2/): {status, code, name, message, info}; validation errors are 422
+- scaleo (/api/v2/): {status, code, name, message, info}; validation errors are 422 with
+  ``info.errors: {field: [reason, ...]}`` as Scaleo documents
 - affonso (AFFONSO_PREFIXES): {"success": false, "error": {code, message, field}}
 """
 
@@ -55,7 +56,8 @@ def render(dialect: Dialect, exc: ClicktrailError) -> JSONResponse:
             errors = exc.errors if isinstance(exc, ValidationFailed) else {}
             if not errors and exc.field:
                 errors = {exc.field: exc.message}
-            info["errors"] = errors
+            # Scaleo lists each failing field's reasons as an array of strings.
+            info["errors"] = {name: [reason] for name, reason in errors.items()}
         body: dict[str, Any] = {
             "status": "error",
             "code": status,

@@ -1,11 +1,17 @@
 """Scaleo-compatible conversions: POST /api/v2/network/tracking/conv-click-id (seed 001).
 
 Maps Scaleo's fields onto the conversion service: the click resolves affiliate, offer and
-geo; ``goal_id``/``goal_alias`` pick the offer's event (its ``event_id``/``event_alias``),
-the default goal when neither; ``hold`` is stored as pending with ``original_status`` hold;
-``ip`` overrides the click's geo; ``timestamp``/``click_timestamp`` are ``Y-m-d H:i:s`` in
-the network's timezone. Answers in Scaleo's envelope; errors in the same envelope (422
-with ``info.errors`` per field, 401 for a bad key; see ``compat/dialects.py``).
+geo; ``goal_id`` is an entry's positive ``network_offer_payout_revenue_id`` (the default goal
+is the base entry's id) and ``goal_alias`` its ``event_alias``, the default goal when
+neither; ``hold`` is stored as pending with ``original_status`` hold; ``ip`` overrides the
+click's geo; ``timestamp``/``click_timestamp`` are ``Y-m-d H:i:s`` in the network's
+timezone. The fields come as JSON, a form or the query string (``scaleo_body``).
+
+Answers in Scaleo's envelope. A conversion the offer's rules refuse (a duplicate, outside the
+click-to-conversion window, an inactive offer) is stored, as every refusal is, and answered
+as Scaleo answers it: ``422`` with ``status: error`` and ``info.errors`` naming the field,
+never ``success``. Bad input is the same 422, a bad key 401 (see ``compat/dialects.py``).
+ADR 0076.
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.compat.scaleo_body import ACCEPTED_TYPES, read_fields
 from clicktrail.compat.scaleo_schemas import COLUMN_FIELDS, FIELD_NAMES, ConvClickIdIn
 from clicktrail.conversion.draft import ConversionDraft, RequestedStatus
+from clicktrail.conversion.reasons import Reason
 from clicktrail.conversion.service import Recorded, record
 from clicktrail.deps import ScaleoCaller, WriteSession, get_state
 from clicktrail.errors import ClicktrailError, ValidationFailed
@@ -26,6 +37,8 @@ from clicktrail.kit.money import _to_number
 from clicktrail.kit.timeutil import BOUNDS_TEXT, parse_local_datetime
 from clicktrail.meta.timezones import BY_ID, UTC_ID, zone_for
 from clicktrail.models import Network
+from clicktrail.offer import repository as offers
+from clicktrail.validation import describe_validation_error
 
 router = APIRouter(tags=["scaleo"])
 
@@ -77,7 +90,7 @@ def draft_from(body: ConvClickIdIn, zone_id: int, geo: dict[str, str] | None) ->
     draft = ConversionDraft(
         source="scaleo",
         transaction_id=body.click_id.lower(),
-        event_id=body.goal_id,
+        entry_id=body.goal_id,
         event_alias=body.goal_alias or None,
         sale_amount=body.amount,
         revenue=body.revenue,
@@ -104,35 +117,58 @@ def _scaleo_status(recorded: Recorded) -> str:
     return "rejected" if conversion.status == "invalid" else conversion.status
 
 
-def envelope(recorded: Recorded) -> dict[str, Any]:
+#: The request field a refusal is about, for ``info.errors`` (else ``click_id``).
+_REFUSAL_FIELDS: dict[int, str] = {
+    Reason.ABOVE_LOOKBACK_WINDOW: "timestamp",
+    Reason.BELOW_LOOKBACK_WINDOW: "timestamp",
+}
+
+
+def envelope(recorded: Recorded, goal_id: int) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): 200 ``success`` for an accepted conversion (or the replay of
+    one), 422 ``error`` naming the reason for one the offer's rules refused."""
     c = recorded.conversion
     accepted = c.error_code == 0
-    message = "Conversion already exists" if recorded.replayed else "Conversion created"
-    return {
-        "status": "success",
-        "code": 200,
-        "name": "OK",
+    if accepted:
+        message = "Conversion already exists" if recorded.replayed else "Conversion created"
+    else:
+        message = c.error_message
+    info: dict[str, Any] = {
+        "status": "success" if accepted else "rejected",
         "message": message,
-        "info": {
-            "status": "success" if accepted else "rejected",
-            "message": message if accepted else c.error_message,
-            "lead_id": c.conversion_id,
-            "transaction_id": c.transaction_id or "",
-            "conv_status": _scaleo_status(recorded),
-            "affiliate_id": c.network_affiliate_id,
-            "offer_id": c.network_offer_id,
-            "goal_id": c.event_id,
-            "additional": {
-                "replayed": recorded.replayed,
-                "error_code": c.error_code,
-                "error_message": c.error_message,
-                "payout": _to_number(c.payout),
-                "revenue": _to_number(c.revenue),
-                "amount": _to_number(c.sale_amount),
-                "currency": c.currency_id,
-            },
+        "lead_id": c.conversion_id,
+        "transaction_id": c.transaction_id or "",
+        "conv_status": _scaleo_status(recorded),
+        "affiliate_id": c.network_affiliate_id,
+        "offer_id": c.network_offer_id,
+        "goal_id": goal_id,
+        "additional": {
+            "replayed": recorded.replayed,
+            "error_code": c.error_code,
+            "error_message": c.error_message,
+            "payout": _to_number(c.payout),
+            "revenue": _to_number(c.revenue),
+            "amount": _to_number(c.sale_amount),
+            "currency": c.currency_id,
         },
     }
+    if accepted:
+        return 200, {
+            "status": "success",
+            "code": 200,
+            "name": "OK",
+            "message": message,
+            "info": info,
+        }
+    info["errors"] = {_REFUSAL_FIELDS.get(c.error_code, "click_id"): [message]}
+    body = {
+        "status": "error",
+        "code": 422,
+        "name": "Unprocessable Entity",
+        "message": message,
+        "info": info,
+    }
+    return 422, body
 
 
 def _rename(exc: ClicktrailError) -> ClicktrailError:
@@ -149,15 +185,37 @@ def _rename(exc: ClicktrailError) -> ClicktrailError:
     return exc
 
 
-@router.post("/api/v2/network/tracking/conv-click-id")
-async def conv_click_id(
-    body: ConvClickIdIn, request: Request, session: WriteSession, _: ScaleoCaller
-) -> dict[str, Any]:
-    """Create a conversion for a click (Scaleo's conversion by click ID)."""
+def _parse(fields: dict[str, Any]) -> ConvClickIdIn:
+    try:
+        return ConvClickIdIn.model_validate(fields)
+    except ValidationError as exc:
+        field, message, errors = describe_validation_error(RequestValidationError(exc.errors()))
+        raise ValidationFailed(message, field=field, errors=errors) from None
+
+
+def _request_body_schema() -> dict[str, Any]:
+    schema = ConvClickIdIn.model_json_schema()
+    return {
+        "required": True,
+        "content": {media: {"schema": schema} for media in ACCEPTED_TYPES},
+    }
+
+
+@router.post(
+    "/api/v2/network/tracking/conv-click-id",
+    openapi_extra={"requestBody": _request_body_schema()},
+)
+async def conv_click_id(request: Request, session: WriteSession, _: ScaleoCaller) -> JSONResponse:
+    """Create a conversion for a click (Scaleo's conversion by click ID). The fields come as
+    a JSON object, a form (urlencoded or multipart) or the query string."""
+    body = _parse(await read_fields(request))
     try:
         geo = _geo(request, body.ip) if body.ip else None
         draft = draft_from(body, await _network_zone_id(session), geo)
         recorded = await record(session, draft)
     except ClicktrailError as exc:
         raise _rename(exc) from exc
-    return envelope(recorded)
+    c = recorded.conversion
+    goal_id = await offers.entry_id_of_event(session, c.network_offer_id, c.event_id)
+    status, payload = envelope(recorded, goal_id or body.goal_id or 0)
+    return JSONResponse(payload, status_code=status)

@@ -56,6 +56,7 @@ ATTRIBUTE_FIELDS = (
 FIELD_NAMES = {
     "transaction_id": "click_id",
     "event_id": "goal_id",
+    "entry_id": "goal_id",
     "alias": "goal_alias",
     "sale_amount": "amount",
     "created_at": "timestamp",
@@ -70,7 +71,9 @@ class ConvClickIdIn(BaseModel):
     payout: Amount | None = None
     amount: Amount | None = None
     conv_status: Literal["pending", "approved", "rejected", "hold"] | None = None
-    goal_id: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    #: The offer's payout/revenue entry id (``network_offer_payout_revenue_id``), positive as
+    #: Scaleo's goal ids are; the default goal is the base entry's id. None: the default goal.
+    goal_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
     goal_alias: Text255 | None = None
     aff_click_id: Text = ""
     adv_order_id: Text255 = ""

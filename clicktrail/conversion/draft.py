@@ -23,6 +23,8 @@ class ConversionDraft:
 
     - ``event_id`` / ``event_alias``: the offer's event (an offer_payout_revenue entry by its
       ``event_id`` or ``event_alias``); neither = the offer's default (base) entry.
+      ``entry_id``: the entry by its ``network_offer_payout_revenue_id`` (Scaleo's positive
+      ``goal_id``, the default goal included); it wins over both.
     - ``sale_amount``: the sale, used by CPS/RPS percentages.
     - ``revenue`` / ``payout``: overrides; ``None`` = computed from the offer's entry.
     - ``status``: a caller's status override (approved, pending, rejected); a refusal by the
@@ -47,6 +49,7 @@ class ConversionDraft:
     offer_id: int | None = None
     affiliate_id: int | None = None
     event_id: int | None = None
+    entry_id: int | None = None
     event_alias: str | None = None
     sale_amount: Decimal | None = None
     revenue: Decimal | None = None

@@ -142,6 +142,10 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
 
 def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
     entries = offer.payout_revenue
+    if draft.entry_id is not None:
+        return next(
+            (e for e in entries if e.network_offer_payout_revenue_id == draft.entry_id), None
+        )
     if draft.event_id is not None:
         return next((e for e in entries if e.event_id == draft.event_id), None)
     if draft.event_alias:
@@ -240,6 +244,7 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         entry = _entry(offer, draft)
         if entry is None:
             field = "event_id" if draft.event_id is not None or not draft.event_alias else "alias"
+            field = "entry_id" if draft.entry_id is not None else field
             _refuse(
                 draft,
                 Reason.UNMATCHING_EVENT,

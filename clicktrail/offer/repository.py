@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.kit.wire import MAX_INT32
-from clicktrail.models import Advertiser, Offer
+from clicktrail.models import Advertiser, Offer, OfferPayoutRevenue
 
 
 async def add(session: AsyncSession, offer: Offer) -> Offer:
@@ -48,3 +48,14 @@ async def advertisers_by_id(
 
 async def flush(session: AsyncSession) -> None:
     await session.flush()
+
+
+async def entry_id_of_event(session: AsyncSession, offer_id: int, event_id: int) -> int | None:
+    """The ``network_offer_payout_revenue_id`` of the offer's entry for ``event_id``."""
+    entry = OfferPayoutRevenue
+    found = await session.scalar(
+        select(entry.network_offer_payout_revenue_id).where(
+            entry.network_offer_id == offer_id, entry.event_id == event_id
+        )
+    )
+    return int(found) if found is not None else None

@@ -38,6 +38,11 @@ async def _rows(db: Database) -> list[Conversion]:
         return list(await session.scalars(select(Conversion)))
 
 
+def _goal_ids(offer: Offer) -> list[int]:
+    """Scaleo goal ids of the offer's entries: their network_offer_payout_revenue_id."""
+    return [entry.network_offer_payout_revenue_id for entry in offer.payout_revenue]
+
+
 async def _setup(db: Database, **offer: Any) -> tuple[Offer, str, str]:
     made = await make_offer(db, payout_revenue=GOALS, **offer)
     click = await make_click(db, made, await make_affiliate(db), sub1="s1")
@@ -87,7 +92,7 @@ async def test_conv_click_id_stores_every_field(db: Database, client: httpx.Asyn
     assert (info["conv_status"], info["offer_id"], info["goal_id"]) == (
         "approved",
         offer.network_offer_id,
-        0,
+        _goal_ids(offer)[0],
     )
     assert info["affiliate_id"] == row.network_affiliate_id
     assert (row.revenue, row.payout, row.sale_amount) == (
@@ -111,31 +116,126 @@ async def test_conv_click_id_stores_every_field(db: Database, client: httpx.Asyn
 
 
 async def test_goal_alias_and_hold(db: Database, client: httpx.AsyncClient) -> None:
-    _offer, click_id, key = await _setup(db)
+    offer, click_id, key = await _setup(db)
     response = await client.post(
         URL,
         params={"api-key": key},
         json={"click_id": click_id, "goal_alias": "deposit", "amount": 200, "conv_status": "hold"},
     )
     info = response.json()["info"]
-    assert (info["goal_id"], info["conv_status"]) == (11, "hold")
+    assert (info["goal_id"], info["conv_status"]) == (_goal_ids(offer)[1], "hold")
     [row] = await _rows(db)
     assert (row.status, row.original_status) == ("pending", "hold")
     assert (row.payout, row.revenue) == (Decimal(20), Decimal(60))
 
 
 async def test_default_goal_and_duplicate(db: Database, client: httpx.AsyncClient) -> None:
-    _offer, click_id, key = await _setup(db)
+    offer, click_id, key = await _setup(db)
     first = await client.post(URL, params={"api-key": key}, json={"click_id": click_id})
     second = await client.post(URL, params={"api-key": key}, json={"click_id": click_id})
-    assert first.json()["info"]["goal_id"] == 0
+    assert first.status_code == 200
+    assert first.json()["info"]["goal_id"] == _goal_ids(offer)[0] > 0
     assert first.json()["info"]["status"] == "success"
-    dup = second.json()["info"]
+    # A duplicate is Scaleo's error (a conversion with this click already exists), never
+    # "success"; the refusal is still stored, as every refusal is.
+    assert second.status_code == 422, second.text
+    data = second.json()
+    assert (data["status"], data["code"], data["name"]) == ("error", 422, "Unprocessable Entity")
+    assert data["message"] == "Duplicate Conversion"
+    assert data["info"]["errors"] == {"click_id": ["Duplicate Conversion"]}
+    dup = data["info"]
     assert (dup["status"], dup["conv_status"], dup["additional"]["error_code"]) == (
         "rejected",
         "rejected",
         8,
     )
+    rows = await _rows(db)
+    assert sorted(r.error_code for r in rows) == [0, 8]
+    assert dup["lead_id"] in {r.conversion_id for r in rows if r.error_code == 8}
+
+
+async def test_positive_goal_ids_pick_the_entry(db: Database, client: httpx.AsyncClient) -> None:
+    offer, click_id, key = await _setup(db)
+    base_id, deposit_id = _goal_ids(offer)
+    event = await client.post(
+        URL, params={"api-key": key}, json={"click_id": click_id, "goal_id": deposit_id}
+    )
+    base = await client.post(
+        URL, params={"api-key": key}, json={"click_id": click_id, "goal_id": base_id}
+    )
+    assert (event.status_code, base.status_code) == (200, 200), base.text
+    assert event.json()["info"]["goal_id"] == deposit_id
+    assert base.json()["info"]["goal_id"] == base_id
+    rows = sorted(await _rows(db), key=lambda r: r.event_id)
+    assert [(r.event_id, r.error_code) for r in rows] == [(0, 0), (11, 0)]
+
+
+async def test_goal_id_of_another_offer_or_zero_is_422(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    _offer, click_id, key = await _setup(db)
+    other = await make_offer(db)
+    for goal_id in (_goal_ids(other)[0], 0):
+        response = await client.post(
+            URL, params={"api-key": key}, json={"click_id": click_id, "goal_id": goal_id}
+        )
+        assert response.status_code == 422, response.text
+        assert list(response.json()["info"]["errors"]) == ["goal_id"]
+    assert await _rows(db) == []
+
+
+async def test_form_multipart_and_query_string_bodies(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    offer, click_id, key = await _setup(db, is_allow_duplicate_conversion=True)
+    deposit_id = _goal_ids(offer)[1]
+    fields = {"click_id": click_id, "goal_id": str(deposit_id), "amount": "50", "sub_id1": ""}
+    form = await client.post(URL, params={"api-key": key}, data=fields)
+    multipart = await client.post(
+        URL, params={"api-key": key}, data=fields, files={"unused": ("", b"")}
+    )
+    query = await client.post(URL, params={"api-key": key, **fields})
+    for response in (form, multipart, query):
+        assert response.status_code == 200, response.text
+        assert response.json()["info"]["goal_id"] == deposit_id
+    assert multipart.request.headers["content-type"].startswith("multipart/form-data")
+    rows = await _rows(db)
+    assert [(r.event_id, r.payout) for r in rows] == [(11, Decimal(5))] * 3
+    # A body's field wins over the query string's.
+    both = await client.post(
+        URL, params={"api-key": key, "click_id": "0" * 32}, json={"click_id": click_id}
+    )
+    assert both.status_code == 200, both.text
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        (b'{"click_id": ', "application/json", 400),
+        (b"[1, 2]", "application/json", 400),
+        (b"click_id=abc", "text/plain", 415),
+    ],
+)
+async def test_malformed_bodies_are_answered_in_scaleo_envelope(
+    db: Database, client: httpx.AsyncClient, content: bytes, content_type: str, status: int
+) -> None:
+    key = await make_key(db)
+    response = await client.post(
+        URL, params={"api-key": key}, content=content, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == status, response.text
+    data = response.json()
+    assert (data["status"], data["code"]) == ("error", status)
+
+
+async def test_a_file_where_text_belongs_is_422(db: Database, client: httpx.AsyncClient) -> None:
+    _offer, click_id, key = await _setup(db)
+    response = await client.post(
+        URL, params={"api-key": key}, files={"click_id": ("c.txt", click_id.encode())}
+    )
+    assert response.status_code == 422, response.text
+    assert "click_id" in response.json()["info"]["errors"]
+    assert await _rows(db) == []
 
 
 async def test_order_id_replay_returns_same_lead(db: Database, client: httpx.AsyncClient) -> None:
@@ -181,9 +281,9 @@ async def test_bad_input_is_422_naming_the_field(
     assert response.status_code == 422, response.text
     data = response.json()
     assert (data["status"], data["code"]) == ("error", 422)
-    assert field in data["info"]["errors"]
+    [reason] = data["info"]["errors"][field]  # Scaleo's shape: a list of reasons per field
     # Reasons speak Scaleo's field names, never the internal ones they map onto.
-    assert "transaction_id" not in data["info"]["errors"][field]
+    assert "transaction_id" not in reason
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Conversion)) == 0
 
