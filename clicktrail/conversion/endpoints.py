@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion import manual, report, repository, service
+from clicktrail.conversion.postback_links import offer_postback
 from clicktrail.conversion.schemas import (
     ConversionReportIn,
     ManualConversionsIn,
+    OfferPostbackOut,
     StatusUpdateIn,
     TransactionConversionsIn,
 )
 from clicktrail.conversion.wire import conversion_out
-from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, WriteSession
+from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State, WriteSession
 from clicktrail.errors import NotFound
 from clicktrail.kit.ids import is_hex_id
 from clicktrail.kit.paging import PageParams, paging
+from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Conversion
+from clicktrail.offer import repository as offers
+from clicktrail.offer.service import get_offer
 
 router = APIRouter(tags=["conversions"])
 
@@ -91,3 +96,29 @@ async def _get(session: AsyncSession, conversion_id: str) -> Conversion:
     if found is None:
         raise NotFound(f"conversion {conversion_id} not found", field="conversion_id")
     return found
+
+
+@router.get("/v1/networks/tracking/offers/{offer_id}/conversion", response_model=OfferPostbackOut)
+async def offer_conversion_tracking(
+    offer_id: Annotated[int, Path(ge=1, le=MAX_INT32, description="The offer's id.")],
+    session: ReadSession,
+    state: State,
+    _: NetworkCaller,
+    event_id: Annotated[
+        int, Query(ge=0, le=MAX_INT32, description="An event of the offer; 0 = the base.")
+    ] = 0,
+) -> OfferPostbackOut:
+    """The offer's ready-made advertiser postback URL, iframe pixel and image pixel, for the
+    base conversion or one event, as Everflow's offer tracking page gives them."""
+    offer = await get_offer(session, offer_id)
+    advertisers = await offers.advertisers_by_id(session, {offer.network_advertiser_id})
+    advertiser = advertisers.get(offer.network_advertiser_id)
+    token = advertiser.verification_token if advertiser is not None else ""
+    made = offer_postback(offer, token, state.settings.public_tracking_url(), event_id)
+    return OfferPostbackOut(
+        network_offer_id=made.network_offer_id,
+        event_id=made.event_id,
+        postback_url=made.postback_url,
+        iframe_pixel=made.iframe_pixel,
+        image_pixel=made.image_pixel,
+    )

@@ -131,3 +131,17 @@ class Window(BaseModel):
 
     start: datetime
     end: datetime
+
+
+class OfferPostbackOut(BaseModel):
+    """GET /v1/networks/tracking/offers/{id}/conversion: what an advertiser pastes."""
+
+    network_offer_id: int
+    #: The event the URLs record (0 = the base conversion).
+    event_id: int
+    #: The server-to-server postback URL; ``{…}`` are the advertiser's macros to fill.
+    postback_url: str
+    #: The same conversion as an HTML iframe pixel (with ``oid``).
+    iframe_pixel: str
+    #: The same conversion as an HTML image pixel (with ``oid``).
+    image_pixel: str
