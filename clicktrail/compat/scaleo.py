@@ -196,7 +196,7 @@ def _parse(fields: dict[str, Any]) -> ConvClickIdIn:
 def _request_body_schema() -> dict[str, Any]:
     schema = ConvClickIdIn.model_json_schema()
     return {
-        "required": True,
+        "required": False,  # the fields may all come in the query string
         "content": {media: {"schema": schema} for media in ACCEPTED_TYPES},
     }
 

@@ -214,6 +214,8 @@ async def test_form_multipart_and_query_string_bodies(
         (b'{"click_id": ', "application/json", 400),
         (b"[1, 2]", "application/json", 400),
         (b"click_id=abc", "text/plain", 415),
+        (b"--x\r\nnot a part", "multipart/form-data", 400),
+        (b"click_id=\xff\xfe", "application/x-www-form-urlencoded", 422),
     ],
 )
 async def test_malformed_bodies_are_answered_in_scaleo_envelope(
