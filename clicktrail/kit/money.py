@@ -19,9 +19,9 @@ CENT = Decimal("0.01")
 MICRO = Decimal("0.000001")
 ZERO = Decimal("0")
 
-#: The largest money value accepted anywhere: one billion units of any currency. In the
-#: rollups' micro-units it is 10**15, so a rollup row holds 9,223 such values and any
-#: realistic year of sums (9.2 * 10**12 units) in BIGINT; reports add rows exactly.
+#: The largest money value accepted anywhere: one billion units of any currency, 10**15
+#: micro-units. Sums of such values are not bounded by a BIGINT: the rollups keep each money
+#: sum as a metric and a carry column (ADR 0078) and reports add them exactly.
 MONEY_MAX = Decimal(1_000_000_000)
 #: Decimal places kept (NUMERIC(20, 6)); more are refused rather than rounded.
 MONEY_PLACES = 6

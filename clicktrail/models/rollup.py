@@ -17,7 +17,9 @@ without the entity keys (or with one entity and one dimension) exist for finishe
 (:data:`COARSE`), at hour and day grain and in aligned blocks of days (:data:`BLOCK_DAYS`).
 
 Money is stored in integer micro-units (``amount * 10**6``) so sums are exact on both
-engines. ADR 0040, 0041, 0045 and 0046 explain the layout.
+engines, each money metric in two BIGINT columns so that no sum can overflow: the metric
+itself kept in [0, 10**9) and ``<metric>_carry`` counting the whole 10**9 beyond it
+(clicktrail/report/carry.py, ADR 0078). ADR 0040, 0041, 0045 and 0046 explain the layout.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ MONEY_METRICS: tuple[str, ...] = (
     "pending_revenue",
 )
 METRICS: tuple[str, ...] = COUNT_METRICS + MONEY_METRICS
+#: Each money metric's carry column (ADR 0078): value = carry * 10**9 + metric.
+CARRY: dict[str, str] = {m: f"{m}_carry" for m in MONEY_METRICS}
+#: Every stored counter column: the metrics, then the money metrics' carries.
+STORED: tuple[str, ...] = METRICS + tuple(CARRY.values())
 
 ENTITY_KEYS: tuple[str, ...] = ("offer_id", "affiliate_id", "advertiser_id", "event_id")
 DIMS_KEYS: tuple[str, ...] = (
@@ -135,7 +141,7 @@ def key_column(name: str) -> sa.Column[object]:
 
 def metric_columns() -> list[sa.Column[object]]:
     return [
-        sa.Column(m, sa.BigInteger(), nullable=False, server_default=sa.text("0")) for m in METRICS
+        sa.Column(m, sa.BigInteger(), nullable=False, server_default=sa.text("0")) for m in STORED
     ]
 
 

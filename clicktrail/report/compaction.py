@@ -13,6 +13,9 @@ Writers that touch a day which is already over (late conversions, status changes
 recorded with an old timestamp) add to both grains themselves (and to every block over by
 then); the recomputation adds the hour sums onto day rows (``+ excluded``) after deleting
 them, so a concurrent late write is kept whichever commits first (ADR 0042).
+
+Money metrics are summed with their carry columns apart and brought back into the form
+every writer keeps (``report/carry.py``, ADR 0078), so no sum overflows.
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from clicktrail.models.rollup import (
     HOURLESS,
     METRICS,
     OTHER,
+    STORED,
     VALUE_DIMS,
     primary_key,
     table_name,
 )
+from clicktrail.report import carry
 
 DAY = GRAINS["day"]
 #: A day is compacted once it has been over for this long (seconds).
@@ -74,8 +79,8 @@ def _values_source() -> str:
     dimension an empty-value row, the entity total minus every value (ADR 0046); the
     hot-path value cube keeps no empty values (ADR 0041)."""
     dims = " UNION ALL ".join(f"SELECT '{d}' AS dim" for d in VALUE_DIMS)
-    metrics = ", ".join(METRICS)
-    minus = ", ".join(f"-{m} AS {m}" for m in METRICS)
+    metrics = ", ".join(STORED)
+    minus = ", ".join(f"-{m} AS {m}" for m in STORED)
     window = "bucket >= :day AND bucket < :end"
     return (
         f"(SELECT bucket, dim, value, {metrics} FROM rollup_value_hour "
@@ -98,7 +103,15 @@ def _scope(keys: tuple[str, ...]) -> str:
 _VALUES_SOURCE = _values_source()
 #: The ``values`` rows kept: all but empty-value rows whose every sum is zero (every click
 #: had a value).
-_KEEP = "HAVING value <> '' OR " + " OR ".join(f"SUM({m}) <> 0" for m in METRICS)
+_KEEP = "HAVING value <> '' OR " + " OR ".join(carry.nonzero_sql(m) for m in METRICS)
+#: The metric columns a compaction statement writes, and its sums of them (ADR 0078).
+_WRITTEN = ", ".join(carry.write_columns(METRICS))
+_SUMS = ", ".join(carry.sum_sql(m) for m in METRICS)
+
+
+def _updates(table: str) -> str:
+    """The ``ON CONFLICT`` assignments adding a statement's sums onto ``table``'s rows."""
+    return ", ".join(carry.add_sql(table, m) for m in METRICS)
 
 
 async def compact_day(session: AsyncSession, day: int) -> None:
@@ -111,14 +124,12 @@ async def compact_day(session: AsyncSession, day: int) -> None:
             text(f"DELETE FROM {day_table} WHERE {scope}bucket = :day"), {"day": day}
         )
         key_list = ", ".join(keys)
-        sums = ", ".join(f"SUM({m})" for m in METRICS)
-        updates = ", ".join(f"{m} = {day_table}.{m} + excluded.{m}" for m in METRICS)
         await session.execute(
             text(
-                f"INSERT INTO {day_table} (bucket, {key_list}, {', '.join(METRICS)}) "
-                f"SELECT :day, {key_list}, {sums} FROM {hour_table} "
+                f"INSERT INTO {day_table} (bucket, {key_list}, {_WRITTEN}) "
+                f"SELECT :day, {key_list}, {_SUMS} FROM {hour_table} "
                 f"WHERE {scope}bucket >= :day AND bucket < :end GROUP BY {key_list} "
-                f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {updates}"
+                f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {_updates(day_table)}"
             ),
             {"day": day, "end": day + DAY},
         )
@@ -132,8 +143,6 @@ async def compact_coarse(
 
     Cube by cube, hour then day then block: the order late writers lock rows in, so a late
     write and a compaction never wait on each other in a cycle (PostgreSQL)."""
-    sums = ", ".join(f"SUM({m})" for m in METRICS)
-    metric_list = ", ".join(METRICS)
     window = {"day": day, "end": day + DAY}
     for cube in COARSE if cubes is None else cubes:
         keys = COARSE[cube]
@@ -147,7 +156,6 @@ async def compact_coarse(
         )
         for grain in ("day",) if cube in HOURLESS else ("hour", "day"):
             table = table_name(cube, grain)
-            updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
             bucket = "bucket" if grain == "hour" else ":day"
             group = f"bucket, {key_list}" if grain == "hour" else key_list
             await session.execute(
@@ -156,10 +164,11 @@ async def compact_coarse(
             )
             await session.execute(
                 text(
-                    f"INSERT INTO {table} (bucket, {key_list}, {metric_list}) "
-                    f"SELECT {bucket}, {key_list}, {sums} FROM {source} GROUP BY {group} "
+                    f"INSERT INTO {table} (bucket, {key_list}, {_WRITTEN}) "
+                    f"SELECT {bucket}, {key_list}, {_SUMS} FROM {source} GROUP BY {group} "
                     f"{_KEEP if cube == 'values' else ''} "
-                    f"ON CONFLICT ({', '.join(primary_key(cube))}) DO UPDATE SET {updates}"
+                    f"ON CONFLICT ({', '.join(primary_key(cube))}) "
+                    f"DO UPDATE SET {_updates(table)}"
                 ),
                 window,
             )
@@ -202,7 +211,7 @@ async def _rebuild_blocks(session: AsyncSession, cube: str, day: int) -> None:
     key_list = ", ".join(keys)
     scope = _scope(keys)
     table = table_name(cube, BLOCK)
-    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
+    updates = _updates(table)
     # A values block row is solo when it is one solo day row (ADR 0047); a late writer that
     # got there first made it a sum of two writes, and it stays 0.
     solo_column, solo_sum = ("", "")
@@ -219,10 +228,8 @@ async def _rebuild_blocks(session: AsyncSession, cube: str, day: int) -> None:
         )
         await session.execute(
             text(
-                f"INSERT INTO {table} (bucket, days, {key_list}, {', '.join(METRICS)}"
-                f"{solo_column}) "
-                f"SELECT :start, :days, {key_list}, {', '.join(f'SUM({m})' for m in METRICS)}"
-                f"{solo_sum} "
+                f"INSERT INTO {table} (bucket, days, {key_list}, {_WRITTEN}{solo_column}) "
+                f"SELECT :start, :days, {key_list}, {_SUMS}{solo_sum} "
                 f"FROM {table_name(cube, 'day')} "
                 f"WHERE {scope}bucket >= :start AND bucket < :end GROUP BY {key_list} "
                 f"ON CONFLICT ({', '.join(primary_key(cube, BLOCK))}) DO UPDATE SET {updates}"

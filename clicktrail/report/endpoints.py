@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -23,8 +24,15 @@ from clicktrail.report.schemas import ReportIn
 router = APIRouter(tags=["reporting"])
 
 
+def _exact(value: Any) -> orjson.Fragment:
+    """A Decimal (a money sum a float cannot give exactly, ADR 0078) as its JSON number."""
+    if isinstance(value, Decimal):
+        return orjson.Fragment(str(value).encode())
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _json(content: Any) -> Response:
-    return Response(orjson.dumps(content), media_type="application/json")
+    return Response(orjson.dumps(content, default=_exact), media_type="application/json")
 
 
 def _body(report: service.Report, affiliate: bool) -> dict[str, Any]:

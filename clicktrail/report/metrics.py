@@ -10,6 +10,7 @@ no impression tracking, so impression-based metrics are 0.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from clicktrail.models.rollup import METRICS
@@ -38,10 +39,29 @@ _PER = 1_000_000
 # zero, which it returns unchanged (sign included).
 
 
-def _money(micros: int) -> float | int:
-    """Micro-units as the nearest float (an int when whole): int / int is correctly rounded,
-    as float(Decimal(micros) / 10**6) is, without the Decimal arithmetic."""
-    return micros // _PER if micros % _PER == 0 else micros / _PER
+#: Micro-units below which a sum with a fraction has at most 15 significant digits, which a
+#: float's shortest repr gives back exactly; larger ones (sums past a billion units, ADR
+#: 0078) are given as an exact Decimal.
+_FLOAT_EXACT = 10**15
+
+
+def _exact(micros: int) -> float | Decimal:
+    """Micro-units that are not whole units: the float when it is exact, else a Decimal
+    without trailing zeros."""
+    if -_FLOAT_EXACT < micros < _FLOAT_EXACT:
+        return micros / _PER
+    exponent = -6
+    while micros % 10 == 0:
+        micros //= 10
+        exponent += 1
+    return Decimal(f"{micros}E{exponent}")
+
+
+def _money(micros: int) -> float | int | Decimal:
+    """Micro-units as an int when whole, else the nearest float (int / int is correctly
+    rounded, as float(Decimal(micros) / 10**6) is, without the Decimal arithmetic), or a
+    Decimal where a float would not give the sum back exactly."""
+    return micros // _PER if micros % _PER == 0 else _exact(micros)
 
 
 #: |scaled - nearest integer| below which that integer is certainly the rounded value: the
@@ -124,10 +144,10 @@ def network(m: Sequence[int]) -> dict[str, Any]:
         "rpc": rpc,
         "rpa": rpa,
         "rpm": 0.0,
-        "payout": payout // per if payout % per == 0 else payout / per,
-        "revenue": revenue // per if revenue % per == 0 else revenue / per,
-        "gross_sales": sales // per if sales % per == 0 else sales / per,
-        "profit": profit // per if profit % per == 0 else profit / per,
+        "payout": payout // per if payout % per == 0 else _exact(payout),
+        "revenue": revenue // per if revenue % per == 0 else _exact(revenue),
+        "gross_sales": sales // per if sales % per == 0 else _exact(sales),
+        "profit": profit // per if profit % per == 0 else _exact(profit),
         "margin": margin,
         "avg_sale_value": avg_sale,
         "on_hold_conversion_count": pending_cv,

@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.models.rollup import BLOCK, ENTITY_VALUES, GRAINS, METRICS, SOLO_GRAINS, TABLES
+from clicktrail.models.rollup import BLOCK, ENTITY_VALUES, GRAINS, SOLO_GRAINS, STORED, TABLES
 from clicktrail.report.reads import Part, label, text_order, where
 from clicktrail.report.timeplan import DAY
 
@@ -215,7 +215,7 @@ def solo_rows(
     postgres: bool,
 ) -> Any:
     """The first ``limit + 1`` solo rows in report order among values ``grouped`` rejects,
-    as (tb, *keys, value, *METRICS): each bucket's solo rows come from the solo index in
+    as (tb, *keys, value, *STORED): each bucket's solo rows come from the solo index in
     that order and are merged, so only about ``limit + 1`` rows are read in all.
 
     SQLite merges a compound SELECT whose arms follow its ORDER BY; PostgreSQL merges
@@ -235,7 +235,8 @@ def solo_rows(
                 c.bucket == bucket,
                 # A literal 1: the index's ``solo`` column, not a parameter.
                 c.solo == literal_column("1"),
-                or_(*[c[m] != 0 for m in METRICS]),
+                # A row's money is 0 when its metric and carry both are (ADR 0078).
+                or_(*[c[m] != 0 for m in STORED]),
                 ~grouped(c.value),
             ]
             if part.grain == BLOCK:
@@ -243,7 +244,7 @@ def solo_rows(
             for key, allowed in part.filters.items():
                 conditions.append(c[key].in_(list(allowed)))
             named = [c[k].label(k) for k in names]
-            arm = select(rank.label("rank"), *named, *[c[m] for m in METRICS]).where(*conditions)
+            arm = select(rank.label("rank"), *named, *[c[m] for m in STORED]).where(*conditions)
             if postgres:
                 ordered = arm.order_by(
                     rank.desc(), c.cv.desc(), *[text_order(c[k], postgres) for k in names]
@@ -270,5 +271,5 @@ def solo_rows(
     return select(
         cast(literal(tb), BigInteger()).label("tb"),
         *[first.c[k] for k in names],
-        *[first.c[m] for m in METRICS],
+        *[first.c[m] for m in STORED],
     )

@@ -13,7 +13,6 @@ from sqlalchemy import (
     func,
     literal,
     null,
-    or_,
     select,
     text,
     union_all,
@@ -21,8 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import Advertiser, Affiliate, Network, Offer, OfferPayoutRevenue
-from clicktrail.models.rollup import BLOCK, METRICS, TABLES
-from clicktrail.report import grouped, ranking
+from clicktrail.models.rollup import BLOCK, METRICS, STORED, TABLES
+from clicktrail.report import carry, grouped, ranking
 from clicktrail.report.compaction import day_complete_before
 from clicktrail.report.reads import Part, label, text_order, where
 
@@ -41,7 +40,8 @@ WORK_MEM = "64MB"
 
 
 def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> Any:
-    """The part's rows as (tb, *keys, [value,] *METRICS), metrics times the part's sign.
+    """The part's rows as (tb, *keys, [value,] *STORED), metrics (and the money metrics'
+    carries, ADR 0078) times the part's sign.
 
     A part is grouped on its own first (its rows collapse: hours into days, entities into
     an offer), except a read of the value column at day or block grain: its rows are
@@ -63,11 +63,11 @@ def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> A
             columns.append(cast(literal(part.value or ""), String()).label("value"))
     if collapse:
         # SUM(bigint) is NUMERIC on PostgreSQL: cast back, integers add and decode faster.
-        columns += [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in METRICS]
+        columns += [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in STORED]
     elif part.sign == 1:
-        columns += [table.c[m].label(m) for m in METRICS]
+        columns += [table.c[m].label(m) for m in STORED]
     else:
-        columns += [(-table.c[m]).label(m) for m in METRICS]
+        columns += [(-table.c[m]).label(m) for m in STORED]
     stmt = where(select(*columns), part, table)
     if only is not None and part.value == "column":
         stmt = stmt.where(only(table))
@@ -75,16 +75,16 @@ def _part_select(read: grouped.Read, keys: Sequence[str], with_value: bool) -> A
 
 
 def _totals(parts: Sequence[Part]) -> Any:
-    """One row: each metric summed over ``parts`` (no grouping)."""
+    """One row: each stored column summed over ``parts`` (no grouping)."""
     selects = []
     for part in parts:
         table = TABLES[(part.cube, part.grain)]
-        sums = [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in METRICS]
+        sums = [cast(func.sum(table.c[m]) * part.sign, BigInteger()).label(m) for m in STORED]
         selects.append(where(select(*sums), part, table))
     if not selects:
-        return select(*[cast(literal(0), BigInteger()).label(f"t_{m}") for m in METRICS])
+        return select(*[cast(literal(0), BigInteger()).label(f"t_{m}") for m in STORED])
     union = union_all(*selects).subquery("tp") if len(selects) > 1 else selects[0].subquery("tp")
-    return select(*[cast(func.sum(union.c[m]), BigInteger()).label(f"t_{m}") for m in METRICS])
+    return select(*[cast(func.sum(union.c[m]), BigInteger()).label(f"t_{m}") for m in STORED])
 
 
 def _order(source: Any, total: Any, invalid: Any, cv: Any, keys: Sequence[Any]) -> list[Any]:
@@ -126,12 +126,13 @@ async def report_rows(
     same report without columns, read from the smallest cube that covers it). No window
     function runs over every group, and the totals see the same snapshot as the rows.
     A value report with many values reads only the rows that can be among its first
-    (:mod:`clicktrail.report.ranking`)."""
+    (:mod:`clicktrail.report.ranking`). Money metrics and their carries are summed apart
+    and joined here, in Python integers (ADR 0078)."""
     if not parts:
         if not total_parts:
             return [], [0] * len(METRICS), False
         only_totals = (await session.execute(_totals(total_parts))).one()
-        return [], [int(v or 0) for v in only_totals], False
+        return [], list(carry.fold(only_totals)), False
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         await _postgres_settings(session)
@@ -154,11 +155,11 @@ async def report_rows(
     names = [*keys, "value"] if with_value else list(keys)
     u = union.subquery("u")
     group: list[Any] = [u.c.tb, *[u.c[k] for k in names]]
-    sums = {m: cast(func.sum(u.c[m]), BigInteger()) for m in METRICS}
+    sums = {m: cast(func.sum(u.c[m]), BigInteger()) for m in STORED}
     top = (
         select(*group, *[s.label(m) for m, s in sums.items()])
         .group_by(*group)
-        .having(or_(*[s != 0 for s in sums.values()]))
+        .having(carry.nonzero(sums))
     )
     totals = _totals(total_parts).subquery("tot")
     # The totals ride along as one more row: its time bucket -1 is below every real one
@@ -166,7 +167,7 @@ async def report_rows(
     total_row = select(
         cast(literal(-1), BigInteger()).label("tb"),
         *[cast(null(), top.selected_columns[k].type).label(k) for k in names],
-        *[totals.c[f"t_{m}"].label(m) for m in METRICS],
+        *[totals.c[f"t_{m}"].label(m) for m in STORED],
     )
     key_end = 1 + len(names)
     if solo is not None:
@@ -185,14 +186,16 @@ async def report_rows(
             order = [text_order(c[k], postgres) for k in names]
             stmt = select(both).order_by(*_order(both, c.total_click, c.invalid_click, c.cv, order))
     # Slicing a plain tuple is four times faster than slicing a Row.
-    result = [tuple(r) for r in (await session.execute(stmt)).all()]
+    fold = carry.fold
+    rows_read = map(tuple, (await session.execute(stmt)).all())
+    result = [(*r[:key_end], *fold(r[key_end:])) for r in rows_read]
     if limit is not None:
         # At most limit + 1 rows: ordered here (Python orders text by code point, as both
         # engines do), which cost PostgreSQL ~60 ms for 10,000 rows of text keys.
         totals_row = next(r for r in result if r[0] == -1)
         rows = [r for r in result if r[0] != -1]
         result = [totals_row, *sorted(rows, key=_row_order(len(totals_row)))]
-    totals_sums = [int(v or 0) for v in result[0][key_end:]]
+    totals_sums = list(result[0][key_end:])
     incomplete = limit is not None and len(result) > limit + 1
     stop = None if limit is None or not incomplete else limit + 1
     return [(r[:key_end], r[key_end:]) for r in result[1:stop]], totals_sums, incomplete

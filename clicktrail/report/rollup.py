@@ -60,6 +60,7 @@ from clicktrail.models.rollup import (
     primary_key,
     table_name,
 )
+from clicktrail.report import carry
 from clicktrail.report.admission import ADMISSION, clean_value
 from clicktrail.report.coarse import coarse_keys
 
@@ -120,16 +121,17 @@ def _epoch(moment: object) -> int:
 
 @cache
 def upsert_sql(cube: str, grain: str, metrics: tuple[str, ...], style: ParamStyle) -> str:
-    """INSERT ... ON CONFLICT DO UPDATE adding ``metrics`` onto a rollup row."""
+    """INSERT ... ON CONFLICT DO UPDATE adding ``metrics`` onto a rollup row (money
+    metrics as two columns each, ADR 0078)."""
     table = table_name(cube, grain)
-    columns = ["bucket", *key_names(cube, grain), *metrics]
+    columns = ["bucket", *key_names(cube, grain), *carry.write_columns(metrics)]
     if style == "sqlite":
         marks = ["?"] * len(columns)
     elif style == "postgresql":
         marks = [f"${i}" for i in range(1, len(columns) + 1)]
     else:
         marks = [f":p{i}" for i in range(len(columns))]
-    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in metrics)
+    updates = ", ".join(carry.add_sql(table, m) for m in metrics)
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(marks)}) "
         f"ON CONFLICT ({', '.join(primary_key(cube, grain))}) DO UPDATE SET {updates}"
@@ -156,11 +158,15 @@ class _Acc:
 
     def statements(self, metrics: tuple[str, ...], style: ParamStyle) -> list[Statement]:
         """One upsert per table, tables in a fixed order and rows in key order, so that
-        concurrent writers lock rollup rows in the same order (no deadlocks on PostgreSQL)."""
+        concurrent writers lock rollup rows in the same order (no deadlocks on PostgreSQL).
+        Money deltas are split into metric and carry (ADR 0078), so that no parameter
+        overflows however many conversions at the bound a batch adds to one row."""
         out: list[Statement] = []
+        mask = carry.money_mask(metrics)
+        spread = carry.spread
         for (cube, grain), rows in self.data.items():
             if rows:
-                params = [(*key, *rows[key]) for key in sorted(rows)]
+                params = [(*key, *spread(rows[key], mask)) for key in sorted(rows)]
                 out.append((upsert_sql(cube, grain, metrics, style), params))
         return out
 
