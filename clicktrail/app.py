@@ -24,6 +24,7 @@ from clicktrail.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from clicktrail.openapi import install as install_openapi
 from clicktrail.ops.logging import configure_logging
 from clicktrail.ops.metrics import HTTP_REQUESTS
 from clicktrail.ops.runtime import tune_gc
@@ -66,6 +67,7 @@ def create_api(state: AppState) -> FastAPI:
     api.state.ct = state
     for router in ROUTERS:
         api.include_router(router)
+    install_openapi(api)
 
     @api.exception_handler(ClicktrailError)
     async def _domain_error(request: Request, exc: ClicktrailError) -> JSONResponse:
@@ -81,6 +83,8 @@ def create_api(state: AppState) -> FastAPI:
         error: ClicktrailError
         if exc.status_code == 404:
             error = NotFound("Not found")
+        elif exc.status_code == 400:  # a body FastAPI could not decode (not UTF-8, bad form)
+            error = ValidationFailed(f"body: {str(exc.detail).lower()}", field="body")
         elif exc.status_code == 401:
             error = Unauthorized(str(exc.detail))
         elif exc.status_code == 403:
