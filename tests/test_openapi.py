@@ -244,3 +244,22 @@ async def test_an_undecodable_body_is_invalid_input_in_every_dialect(
     assert affonso.json()["error"]["field"] == "body"
     for response in (everflow, scaleo, affonso):
         _assert_documented(doc, response)
+
+
+async def test_the_rate_import_documents_its_csv_body_and_answer(
+    client: httpx.AsyncClient, network_headers: dict[str, str]
+) -> None:
+    doc = (await client.get("/openapi.json")).json()
+    operation = doc["paths"]["/v1/exchange-rates/import"]["post"]
+    assert operation["requestBody"]["content"] == {"text/csv": {"schema": {"type": "string"}}}
+    headers = {
+        "Authorization": f"Bearer {network_headers['X-Eflow-API-Key']}",
+        "Content-Type": "text/csv",
+    }
+    csv_body = "currency,rate,date\nEUR,1.08,2025-01-02\n"
+    imported = await client.post("/v1/exchange-rates/import", content=csv_body, headers=headers)
+    refused = await client.post("/v1/exchange-rates/import", content="nonsense", headers=headers)
+    assert (imported.status_code, refused.status_code) == (200, 400)
+    assert imported.json()["imported"] == 1
+    _assert_documented(doc, imported)
+    _assert_documented(doc, refused)

@@ -65,6 +65,8 @@ def build(api: FastAPI) -> dict[str, Any]:
             spec = OPERATIONS.get(f"{method.upper()} {path}")
             if spec is not None:
                 operation["responses"] = responses(spec, dialect_for_path(path), refs)
+                if spec.accepts:
+                    operation.setdefault("requestBody", _raw_body(spec.accepts))
     _drop_unreferenced(doc)
     return doc
 
@@ -102,6 +104,11 @@ def responses(
             answer["headers"] = headers
         answers[str(code)] = answer
     return answers
+
+
+def _raw_body(media_types: tuple[str, ...]) -> dict[str, Any]:
+    content = {media: {"schema": {"type": "string"}} for media in media_types}
+    return {"required": True, "content": content}
 
 
 def _headers(code: int, dialect: Dialect) -> dict[str, Any]:

@@ -32,11 +32,13 @@ CSV_OR_NDJSON = ("text/csv", "application/x-ndjson")
 
 @dataclass(frozen=True)
 class Operation:
-    """Success bodies by status code (a model, or media types of a file), and error codes."""
+    """Success bodies by status code (a model, or media types of a file), error codes, and
+    the media types of a raw request body the endpoint reads itself (FastAPI cannot see it)."""
 
     success: dict[int, type[BaseModel]]
     errors: tuple[int, ...]
     files: tuple[str, ...] = ()
+    accepts: tuple[str, ...] = ()
 
 
 def ok(model: type[BaseModel], *errors: int) -> Operation:
@@ -165,5 +167,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "GET /v1/exchange-rates": ok(af.Envelope[list[af.ExchangeRate]], *KEYED, INVALID),
     "POST /v1/exchange-rates": ok(af.Envelope[af.ExchangeRate], *KEYED, INVALID),
-    "POST /v1/exchange-rates/import": ok(af.Imported[list[af.ExchangeRate]], *KEYED, INVALID),
+    "POST /v1/exchange-rates/import": Operation(
+        {200: af.Imported[list[af.ExchangeRate]]}, (*KEYED, INVALID), accepts=CSV
+    ),
 }
