@@ -22,11 +22,9 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 ACCEPTED_TYPES = (JSON_TYPE, *FORM_TYPES)
 
 
-class MalformedBody(ClicktrailError):
-    """Invalid JSON or a body that is not an object: Scaleo's 400."""
-
-    status_code = 400
-    code = "BAD_REQUEST"
+class MalformedBody(ValidationFailed):
+    """Invalid JSON or a body that is not an object: invalid input naming ``body``, which
+    Scaleo answers 422 like every invalid field."""
 
 
 class UnsupportedMediaType(ClicktrailError):

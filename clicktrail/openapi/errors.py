@@ -21,8 +21,8 @@ class EverflowError(BaseModel):
 
 
 class ScaleoErrorInfo(BaseModel):
-    errors: dict[str, str] = Field(
-        default_factory=dict, description="Field name -> reason (422 only)."
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict, description="Field name -> its reasons (422 only)."
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from clicktrail.click.schemas import TrackingLinkOut
+from clicktrail.conversion.schemas import OfferPostbackOut
 from clicktrail.openapi import affonso as af
 from clicktrail.openapi import everflow_entities as ee
 from clicktrail.openapi import everflow_reports as er
@@ -24,7 +25,7 @@ from clicktrail.openapi.scaleo import ScaleoConversion
 APP_WIDE: tuple[int, ...] = (413, 429, 500)
 #: A keyed operation: no or an unknown key (401), a key of the other realm (403).
 KEYED: tuple[int, ...] = (401, 403)
-INVALID, MISSING, CONFLICT = 400, 404, 409
+INVALID, MISSING, CONFLICT, UNSUPPORTED = 400, 404, 409, 415
 
 CSV = ("text/csv",)
 CSV_OR_NDJSON = ("text/csv", "application/x-ndjson")
@@ -94,7 +95,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "POST /v1/affiliates/reporting/conversions": ok(er.AffiliateConversionList, *KEYED, INVALID),
     "POST /api/v2/network/tracking/conv-click-id": ok(
-        ScaleoConversion, *KEYED, INVALID, MISSING, CONFLICT
+        ScaleoConversion, *KEYED, INVALID, MISSING, CONFLICT, UNSUPPORTED
     ),
     # pixels (affiliate postbacks)
     "GET /v1/networks/pixels": ok(ee.PixelList, *KEYED, INVALID),
@@ -119,6 +120,9 @@ OPERATIONS: dict[str, Operation] = {
     "POST /v1/networks/reporting/affiliate/pixels/export": file(CSV_OR_NDJSON, *KEYED, INVALID),
     # clicks
     "POST /v1/networks/tracking/offers/clicks": ok(TrackingLinkOut, *KEYED, INVALID, MISSING),
+    "GET /v1/networks/tracking/offers/{offer_id}/conversion": ok(
+        OfferPostbackOut, *KEYED, INVALID, MISSING
+    ),
     "POST /v1/affiliates/reporting/clicks/stream": ok(er.AffiliateClickStream, *KEYED, INVALID),
     "GET /v1/affiliates/reporting/clicks/{transaction_id}": ok(er.AffiliateClick, *KEYED, MISSING),
     "POST /v1/networks/reporting/clicks/stream": ok(er.NetworkClickStream, *KEYED, INVALID),

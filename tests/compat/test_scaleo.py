@@ -211,10 +211,10 @@ async def test_form_multipart_and_query_string_bodies(
 @pytest.mark.parametrize(
     ("content", "content_type", "status"),
     [
-        (b'{"click_id": ', "application/json", 400),
-        (b"[1, 2]", "application/json", 400),
+        (b'{"click_id": ', "application/json", 422),
+        (b"[1, 2]", "application/json", 422),
         (b"click_id=abc", "text/plain", 415),
-        (b"--x\r\nnot a part", "multipart/form-data", 400),
+        (b"--x\r\nnot a part", "multipart/form-data", 422),
         (b"click_id=\xff\xfe", "application/x-www-form-urlencoded", 422),
     ],
 )
