@@ -17,8 +17,11 @@ Answers, once the conversion is committed (group commit, see ``writer.py``):
 - ``404`` plain text for ``/`` without ``nid`` or ``transaction_id`` (not a postback).
 - ``503`` while the process starts or stops (the advertiser retries).
 
+Any other method (``HEAD`` included: it must not record a conversion) is ``405`` with
+``Allow: GET, POST`` (docs/adr/0065-head-writes-nothing.md).
+
 CONTRACT: the tracking app calls ``advertiser_postback(scope, receive, send)`` (plain ASGI,
-no framework objects on this hot path) for GET, POST and HEAD on ``/``. The writer is found
+no framework objects on this hot path) for GET and POST on ``/``. The writer is found
 through ``scope["app"].state.ct`` when the host is a Starlette app holding the
 ``AppState`` there, else it is the process's running writer.
 """
@@ -87,6 +90,7 @@ class _Answer(NamedTuple):
 
 
 _NOT_FOUND = _Answer(404, b"Not Found", b"text/plain; charset=utf-8")
+_METHODS = ("GET", "POST")
 
 
 def _json(body: dict[str, Any], status: int = 200) -> _Answer:
@@ -216,6 +220,10 @@ def _writer(scope: Scope) -> DraftRecorder | None:
 
 
 async def advertiser_postback(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["method"] not in _METHODS:
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, POST")]
+        await respond(send, 405, headers, b"Method Not Allowed")
+        return
     answer = await _answer(scope, receive)
     await respond(send, answer.status, [(b"content-type", answer.content_type)], answer.body)
 

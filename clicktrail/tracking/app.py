@@ -13,6 +13,10 @@ A plain ASGI callable (no framework on the hot path):
   Everflow-style JSON error naming the parameter.
 * ``GET|POST /``: the advertiser postback (clicktrail.conversion.postback_endpoint).
 
+``HEAD`` is safe (docs/adr/0065-head-writes-nothing.md): on a link it answers what a GET
+would (status and ``Location``, for a first visit) and records nothing; on ``/`` it is
+``405`` with ``Allow: GET, POST``, because answering it means recording a conversion.
+
 A click the database could not take is answered ``503`` (never a 302 for a lost click).
 """
 
@@ -73,13 +77,13 @@ class TrackingApp:
         path: str = scope["path"]
         method: str = scope["method"]
         if path == "/":
-            if method in ("GET", "POST", "HEAD"):
+            if method in ("GET", "POST"):
                 await advertiser_postback(scope, receive, send)
                 return
             await respond(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return
         if method not in ("GET", "HEAD"):
-            await respond(send, 405, [_TEXT, (b"allow", b"GET")], b"Method Not Allowed")
+            await respond(send, 405, [_TEXT, (b"allow", b"GET, HEAD")], b"Method Not Allowed")
             return
         if path in ("/c", "/c/"):
             await self._link(scope, send, None, json=False)
@@ -122,11 +126,17 @@ class TrackingApp:
             offer_id = parse_id(query.routing.get("oid"))
             affiliate_id = parse_id(query.routing.get("affid"))
         draft = self.recorder.draft(offer_id, affiliate_id, query, self._visit(scope))
-        try:
-            unique = await self.writer.submit(draft.row, draft.window)
-        except WriterUnavailable:
-            await respond(send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY)
-            return
+        if scope["method"] == "HEAD":
+            # Safe: the answer a first visit would get, and nothing is written.
+            unique = True
+        else:
+            try:
+                unique = await self.writer.submit(draft.row, draft.window)
+            except WriterUnavailable:
+                await respond(
+                    send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY
+                )
+                return
         if json:
             await self._answer_json(send, draft, offer_id is None)
         else:
