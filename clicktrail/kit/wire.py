@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
+from clicktrail.kit import urltemplate
 from clicktrail.kit.money import _to_number
 from clicktrail.kit.timeutil import check_day, check_moment
 
@@ -53,6 +54,9 @@ def is_http_url(value: str) -> bool:
 def _http_url(value: str) -> str:
     if not is_http_url(value):
         raise ValueError("must be an absolute http(s) URL")
+    problem = urltemplate.problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -60,7 +64,8 @@ def _http_url_or_empty(value: str) -> str:
     return value if value == "" else _http_url(value)
 
 
-#: An absolute http(s) URL up to 8 KiB.
+#: An absolute http(s) URL up to 8 KiB; macros only in its path and query
+#: (``kit.urltemplate``: none in the scheme, host, port or user part).
 HttpUrlText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=8192),

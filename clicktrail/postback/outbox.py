@@ -14,7 +14,10 @@ CONTRACT (owned by the postback work; the conversion service calls it):
 Only approved conversions fire postbacks: a pending one gets its deliveries when it is
 approved. The URL is rendered here, so the worker never reads the conversion again. The
 (pixel, conversion) pair is unique, so calling either function twice never doubles a
-postback.
+postback. A rendered URL that does not keep its template's origin (a macro in the scheme,
+host or port of a URL saved before that was refused) is never sent and a warning is logged
+(ADR 0066): the delivery waits ``paused`` while its pixel is inactive (fixing the URL
+renders it again, and enabling the pixel sends it), else it is ``skipped``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.kit import urltemplate
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Conversion, Pixel, PostbackDelivery
 from clicktrail.postback import macros, repository
@@ -32,6 +37,28 @@ from clicktrail.postback import macros, repository
 FIRES_ON = "approved"
 HTML_NOTE = "HTML pixel: rendered on the conversion page by the browser, not fired server-side"
 PAUSED_NOTE = "Paused: the pixel is inactive; this postback is sent when it is active again"
+REFUSED_NOTE = (
+    "Refused: the postback URL has a macro in its scheme, host or port, so a visitor could "
+    "choose where it goes; not sent (fix the pixel's URL)"
+)
+
+log = structlog.get_logger("clicktrail.postback.outbox")
+
+
+def refused(pixel: Pixel, template: str, payload: str) -> bool:
+    """True when the rendered ``payload`` of a postback pixel may not be sent: its template
+    has a macro before the end of its host, or the result left the template's origin."""
+    if pixel.delivery_method != "postback":
+        return False
+    try:
+        expected = urltemplate.origin(template)
+    except urltemplate.UnsafeTemplate:
+        bad = True
+    else:
+        bad = not urltemplate.keeps_origin(payload, expected)
+    if bad:
+        log.warning("postback_refused", pixel_id=pixel.network_pixel_id, reason=REFUSED_NOTE)
+    return bad
 
 
 async def _extra_values(
@@ -51,9 +78,15 @@ async def _extra_values(
     return extra
 
 
-def _row(pixel: Pixel, conversion: Conversion, payload: str, now: datetime) -> dict[str, Any]:
+def _row(
+    pixel: Pixel, conversion: Conversion, template: str, payload: str, now: datetime
+) -> dict[str, Any]:
     html = pixel.delivery_method != "postback"
     paused = not html and pixel.pixel_status != "active"
+    note = HTML_NOTE if html else PAUSED_NOTE if paused else ""
+    skipped = html
+    if refused(pixel, template, payload):
+        skipped, note = not paused, REFUSED_NOTE
     return {
         "network_id": conversion.network_id,
         "network_pixel_id": pixel.network_pixel_id,
@@ -67,14 +100,14 @@ def _row(pixel: Pixel, conversion: Conversion, payload: str, now: datetime) -> d
         "pixel_level": pixel.pixel_level,
         "pixel_type": pixel.pixel_type,
         "payload": payload,
-        "state": "skipped" if html else "paused" if paused else "pending",
+        "state": "skipped" if skipped else "paused" if paused else "pending",
         "attempts": 0,
         "failed_attempts": 0,
         "next_attempt_at": now + timedelta(milliseconds=0 if html else pixel.delay_ms),
         "last_attempt_at": None,
         "delivered_at": None,
         "last_status_code": None,
-        "debug_information": HTML_NOTE if html else PAUSED_NOTE if paused else "",
+        "debug_information": note,
         "conversion_status": conversion.status,
         "conversion_status_note": "",
         "created_at": now,
@@ -144,7 +177,8 @@ async def enqueue_for_conversions(
             template = (
                 pixel.postback_url if pixel.delivery_method == "postback" else pixel.html_code
             )
-            rows.append(_row(pixel, conversion, macros.render(template, values), moment))
+            payload = macros.render(template, values)
+            rows.append(_row(pixel, conversion, template, payload, moment))
     await repository.add_deliveries(session, rows)
     return len(rows)
 
@@ -220,4 +254,7 @@ async def rerender(
             continue
         extra = await _extra_values(session, conversion, [pixel])
         delivery.payload = macros.render(template, macros.macro_values(conversion, extra))
+        if refused(pixel, template, delivery.payload):
+            delivery.state = "paused" if pixel.pixel_status != "active" else "skipped"
+            delivery.debug_information = REFUSED_NOTE
     return len(deliveries)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.errors import NotFound, ValidationFailed
+from clicktrail.kit import urltemplate
 from clicktrail.kit.timeutil import unix, utcnow
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Affiliate, Offer, Pixel
@@ -78,7 +79,7 @@ async def _validate(session: AsyncSession, v: dict[str, Any], *, allow_private: 
         v["postback_url"] = url
         if not url:
             raise ValidationFailed("is required for a postback pixel", field="postback_url")
-        problem = url_problem(url)
+        problem = url_problem(url) or urltemplate.problem(url)
         if problem:
             raise ValidationFailed(f"postback_url {problem}", field="postback_url")
         host = literal_host(url)

@@ -31,6 +31,7 @@ from clicktrail.kit.asgi import respond
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
 from clicktrail.tracking.components import TrackingComponents, tracking_components
+from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import parse_id, parse_query
 from clicktrail.tracking.recorder import (
     AFFILIATE_NOT_ACTIVE,
@@ -54,6 +55,17 @@ _CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 _HEADERS_WANTED = frozenset(
     {b"user-agent", b"referer", b"accept-language", b"host", b"x-forwarded-for"}
 )
+
+
+def _refused(field: str, template: UrlTemplate, draft: Draft, **context: int) -> None:
+    """A template whose macros would choose the host is never followed (ADR 0066)."""
+    log.warning(
+        "redirect_refused",
+        field=field,
+        reason=template.refusal or "the rendered URL left the template's origin",
+        transaction_id=draft.row["transaction_id"],
+        **context,
+    )
 
 
 def _looks_like_code(segment: str) -> bool:
@@ -147,8 +159,13 @@ class TrackingApp:
         location = ""
         if offer is not None and (unique or not offer.duplicate_action):
             location = offer.template.render(draft.row)
-        if not location and self.cache.fallback is not None:
-            location = self.cache.fallback.render(draft.row)
+            if not location and offer.template.source:
+                _refused("destination_url", offer.template, draft, offer_id=offer.offer_id)
+        fallback = self.cache.fallback
+        if not location and fallback is not None:
+            location = fallback.render(draft.row)
+            if not location:
+                _refused("fallback_url", fallback, draft)
         if not location:
             await respond(send, 404, [_TEXT, _NO_STORE], _NOT_FOUND_BODY)
             return

@@ -4,6 +4,10 @@ A URL is compiled once (when the cache loads its offer) into literal pieces and 
 rendering joins them with each value percent-encoded. An unknown macro renders empty. The
 literal pieces are made safe for a ``Location`` header: control characters are dropped and
 non-ASCII characters percent-encoded as UTF-8.
+
+Macros may fill the path and query only (``kit.urltemplate``, ADR 0066): a template with a
+macro in its scheme, host, port or user part renders as "" (never used: the caller falls
+back as for an unknown link), and so does a rendered URL whose origin is not the template's.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from urllib.parse import quote
+
+from clicktrail.kit import urltemplate
 
 _MACRO = re.compile(r"\{([A-Za-z0-9_]{1,64})\}")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -52,12 +58,21 @@ def _safe_literal(text: str) -> str:
 
 
 class UrlTemplate:
-    """A compiled URL: ``render(values)`` substitutes and encodes the macros."""
+    """A compiled URL: ``render(values)`` substitutes and encodes the macros; "" when the
+    template may not be used (``refusal`` says why) or the result left its origin."""
 
-    __slots__ = ("_parts", "source")
+    __slots__ = ("_origin", "_parts", "refusal", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
+        #: Why this template is never rendered ("" when it may be).
+        self.refusal = ""
+        #: The rendered URL's expected ``scheme://authority`` (as its literal part renders).
+        self._origin = ""
+        try:
+            self._origin = _safe_literal(urltemplate.origin(source))
+        except urltemplate.UnsafeTemplate as exc:
+            self.refusal = str(exc)
         parts: list[tuple[bool, str]] = []
         position = 0
         for match in _MACRO.finditer(source):
@@ -82,4 +97,7 @@ class UrlTemplate:
             if value is None or value == "":
                 continue
             append(quote(str(value), safe=""))
-        return "".join(out)
+        rendered = "".join(out)
+        if self.refusal or not urltemplate.keeps_origin(rendered, self._origin):
+            return ""
+        return rendered

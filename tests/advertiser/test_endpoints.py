@@ -108,6 +108,7 @@ async def test_list_pages_with_everflow_paging(
         ({"name": "nul\x00byte"}, "name"),
         ({"name": "x", "contact_address": {"country_code": "ZZ"}}, "contact_address.country_code"),
         ({"name": "x", "platform_url": "ftp://example.com"}, "platform_url"),
+        ({"name": "x", "platform_url": "https://{sub1}/"}, "platform_url"),
     ],
 )
 async def test_bad_input_is_400_naming_the_field_and_writes_nothing(

@@ -393,3 +393,47 @@ async def test_a_batch_of_conversions_gets_each_its_own_pixels(db: Database, wor
         (batch[0].conversion_id, mine.network_pixel_id, "https://a.example/?t=x"),
         (batch[1].conversion_id, theirs.network_pixel_id, "https://b.example/"),
     }
+
+
+async def test_a_postback_whose_host_a_macro_fills_is_never_sent(
+    db: Database, sink: Sink, world: World, make_worker: MakeWorker
+) -> None:
+    """A URL saved before such macros were refused (ADR 0066): the visitor's sub1 would
+    choose the host, so the delivery is skipped; an inactive pixel's waits paused and goes
+    to the fixed URL once the pixel is active again."""
+    port = sink.base.rsplit(":", 1)[1]
+    active = await add_pixel(
+        db,
+        network_affiliate_id=world.affiliate.network_affiliate_id,
+        postback_url=f"http://{{sub1}}:{port}/ok?t={{transaction_id}}",
+    )
+    inactive = await add_pixel(
+        db,
+        network_affiliate_id=world.affiliate.network_affiliate_id,
+        postback_url=f"http://{{sub1}}:{port}/ok?t={{transaction_id}}",
+        pixel_status="inactive",
+    )
+    await add_conversion(db, world.offer, world.affiliate, sub1="127.0.0.1")
+
+    assert await make_worker().run_once() == 0
+    assert sink.requests == []
+    states = {d.network_pixel_id: (d.state, d.debug_information) for d in await _deliveries(db)}
+    assert states[active.network_pixel_id][0] == "skipped"
+    assert states[active.network_pixel_id][1].startswith("Refused: the postback URL has a macro")
+    assert states[inactive.network_pixel_id][0] == "paused"
+
+    fixed = NetworkPixelIn(
+        network_affiliate_id=world.affiliate.network_affiliate_id,
+        pixel_level="global",
+        pixel_status="active",
+        postback_url=sink.url("/ok?t={transaction_id}&s1={sub1}"),
+    )
+    async with db.write() as session:
+        await service.update_pixel(
+            session, inactive.network_pixel_id, fixed, affiliate_id=None, allow_private=True
+        )
+    assert await make_worker().run_once() == 1
+    [request] = sink.requests
+    assert request.query["s1"] == "127.0.0.1"
+    final = {d.network_pixel_id: d.state for d in await _deliveries(db)}
+    assert final == {active.network_pixel_id: "skipped", inactive.network_pixel_id: "succeeded"}

@@ -128,6 +128,8 @@ async def test_affiliate_manages_only_its_own_pixels(
         ({"postback_url": "ftp://partner.example/pb"}, "postback_url"),
         ({"postback_url": "javascript:alert(1)"}, "postback_url"),
         ({"postback_url": ""}, "postback_url"),
+        ({"postback_url": "http://{sub1}:8080/pb"}, "postback_url"),
+        ({"postback_url": "https://partner.example{sub1}/pb"}, "postback_url"),
         ({"network_affiliate_id": 999999}, "network_affiliate_id"),
         ({"network_offer_id": 999999}, "network_offer_id"),
         ({"delay_ms": 300001}, "delay_ms"),
@@ -170,3 +172,27 @@ async def test_unknown_pixel_and_bad_filters(
     assert bad.status_code == 400
     assert "filter" in bad.json()["Error"]
     assert (await client.get("/v1/networks/pixels")).status_code == 401
+
+
+async def test_affiliate_pixel_with_a_macro_in_its_host_is_400(
+    client: httpx.AsyncClient, db: Database, world: World
+) -> None:
+    mine = {
+        "X-Eflow-API-Key": await make_key(db, "affiliate", world.affiliate.network_affiliate_id)
+    }
+    body = {"pixel_level": "global", "postback_url": "https://{sub1}/pb?t={transaction_id}"}
+    refused = await client.post("/v1/affiliates/pixels", json=body, headers=mine)
+    assert refused.status_code == 400
+    assert refused.json()["Error"].startswith("postback_url must not have a macro in its")
+    created = await client.post(
+        "/v1/affiliates/pixels",
+        json={"pixel_level": "global", "postback_url": "https://me.example/pb?s={sub1}"},
+        headers=mine,
+    )
+    assert created.status_code == 200, created.text
+    pixel_id = created.json()["network_pixel_id"]
+    put = await client.put(f"/v1/affiliates/pixels/{pixel_id}", json=body, headers=mine)
+    assert put.status_code == 400
+    assert "postback_url" in put.json()["Error"]
+    got = await client.get(f"/v1/affiliates/pixels/{pixel_id}", headers=mine)
+    assert got.json()["postback_url"] == "https://me.example/pb?s={sub1}"

@@ -278,3 +278,26 @@ async def test_other_methods_are_refused_without_recording(
     response = await client.post(f"/c?oid={pair.oid}&affid={pair.affid}")
     assert response.status_code == 405
     assert await clicks(app.state.db) == []
+
+
+async def test_a_destination_whose_host_a_macro_fills_is_never_followed(
+    app: ClicktrailApp, client: httpx.AsyncClient
+) -> None:
+    """Rows saved before such templates were refused (ADR 0066): the visitor goes to the
+    fallback URL, never where sub1 says; the click itself is stored as usual."""
+    pair = await make_pair(app, destination_url="https://{sub1}/landing?t={transaction_id}")
+    await set_fallback(app, "https://fallback.example/?t={transaction_id}")
+    response = await client.get(f"/c?oid={pair.oid}&affid={pair.affid}&sub1=evil.example")
+    assert response.status_code == 302
+    location = response.headers["location"]
+    assert location.startswith("https://fallback.example/?t=")
+    [stored] = await clicks(app.state.db)
+    assert stored.sub1 == "evil.example"
+    assert query_of(location)["t"] == stored.transaction_id
+    # A fallback with a macro in its host is never used either: a plain 404.
+    await set_fallback(app, "https://{sub1}/")
+    response = await client.get(f"/c?oid={pair.oid}&affid={pair.affid}&sub1=evil.example")
+    assert response.status_code == 404
+    unknown = await client.get("/c?oid=999999&affid=1&sub1=evil.example")
+    assert unknown.status_code == 404
+    assert "location" not in unknown.headers
