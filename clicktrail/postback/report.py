@@ -7,7 +7,6 @@ the volume. Rows come in (timestamp, delivery id) order.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.db import Database
 from clicktrail.errors import ValidationFailed
+from clicktrail.kit import csvcell
 from clicktrail.kit.timeutil import parse_local_date_or_datetime, unix
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.meta.timezones import zone_for
@@ -215,8 +215,9 @@ async def stream_rows(db: Database, scope: ReportScope) -> AsyncIterator[dict[st
 
 
 def _csv_line(values: list[Any]) -> bytes:
+    """One CSV line; text cells quoted and neutralised for spreadsheets (``kit.csvcell``)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    csvcell.writer(buffer).writerow(csvcell.cells(values))
     return buffer.getvalue().encode("utf-8")
 
 

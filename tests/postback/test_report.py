@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from clicktrail.db import Database
+from clicktrail.models import Affiliate
 from tests.postback.conftest import MakeWorker, Sink, World, add_conversion, add_pixel
 
 SEED_ROW_KEYS = {
@@ -305,3 +306,38 @@ async def test_unknown_export_format_is_400(
     )
     assert missing.status_code == 400
     assert "format" in missing.json()["Error"]
+
+
+async def test_csv_export_neutralises_partner_text_for_spreadsheets(
+    client: httpx.AsyncClient,
+    network_headers: dict[str, str],
+    db: Database,
+    world: World,
+    make_worker: MakeWorker,
+) -> None:
+    """An affiliate's name and an HTML pixel's code are partner-supplied text."""
+    async with db.write() as session:
+        affiliate = await session.get(Affiliate, world.affiliate.network_affiliate_id)
+        assert affiliate is not None
+        affiliate.name = '=HYPERLINK("http://evil.example","x")'
+    await add_pixel(
+        db,
+        network_affiliate_id=world.affiliate.network_affiliate_id,
+        delivery_method="html",
+        html_code="+cmd|' /C calc'!A0 <img src=x>",
+    )
+    cid = await add_conversion(db, world.offer, world.affiliate, now=DAY)
+    await make_worker().drain()
+    response = await client.post(
+        "/v1/networks/reporting/affiliate/pixels/export",
+        json=_request(format="csv"),
+        headers=network_headers,
+    )
+    assert response.status_code == 200
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["conversion_id"] == cid
+    assert row["affiliate_name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["payload"] == "'+cmd|' /C calc'!A0 <img src=x>"
+    assert row["offer_name"] == "Example Offer"
+    line = response.text.splitlines()[1]
+    assert f",{world.offer.network_offer_id}," in line  # ids stay numbers

