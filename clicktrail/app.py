@@ -21,10 +21,12 @@ from clicktrail.errors import (
     ClicktrailError,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     Unauthorized,
     ValidationFailed,
 )
 from clicktrail.openapi import install as install_openapi
+from clicktrail.ops.failures import ApiBoundary, TrackingBoundary, internal_error
 from clicktrail.ops.logging import configure_logging
 from clicktrail.ops.metrics import HTTP_REQUESTS
 from clicktrail.ops.runtime import tune_gc
@@ -85,6 +87,8 @@ def create_api(state: AppState) -> FastAPI:
             error = NotFound("Not found")
         elif exc.status_code == 400:  # a body FastAPI could not decode (not UTF-8, bad form)
             error = ValidationFailed(f"body: {str(exc.detail).lower()}", field="body")
+        elif exc.status_code == 413:
+            error = PayloadTooLarge(str(exc.detail), field="body")
         elif exc.status_code == 401:
             error = Unauthorized(str(exc.detail))
         elif exc.status_code == 403:
@@ -96,8 +100,7 @@ def create_api(state: AppState) -> FastAPI:
 
     @api.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled_error", path=request.url.path)
-        return _render(request, ClicktrailError("Internal server error"))
+        return _render(request, internal_error(request.scope, exc))
 
     return api
 
@@ -140,6 +143,7 @@ class ClicktrailApp:
 
 
 def create_app(settings: Settings | None = None) -> ClicktrailApp:
+    from clicktrail.abuse.gate import ApiGate
     from clicktrail.services import build_services
     from clicktrail.tracking.app import create_tracking_app
 
@@ -147,4 +151,5 @@ def create_app(settings: Settings | None = None) -> ClicktrailApp:
     configure_logging(settings.log_level, settings.log_format)
     state = AppState(settings)
     state.services.extend(build_services(state))
-    return ClicktrailApp(state, create_api(state), create_tracking_app(state))
+    api = ApiBoundary(ApiGate(create_api(state), state))
+    return ClicktrailApp(state, api, TrackingBoundary(create_tracking_app(state)))

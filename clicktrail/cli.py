@@ -102,6 +102,8 @@ def serve(
     """
     import uvicorn
 
+    from clicktrail.abuse.protocol import LimitedHttpToolsProtocol
+
     overrides: dict[str, object] = {}
     if host is not None:
         overrides["host"] = host
@@ -128,6 +130,8 @@ def serve(
         "access_log": False,
         "proxy_headers": False,
         "lifespan": "on",
+        # Limits on the request head: URL, header size and count, time (ADR 0063).
+        "http": LimitedHttpToolsProtocol,
     }
     if settings.workers > 1:
         # Worker processes build the app from the environment: hand them the overrides.

@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -107,6 +108,63 @@ class Settings(BaseSettings):
     rollup_values_per_day: int = Field(2000, ge=0, description="sub1..city values kept a day.")
     rollup_values_per_affiliate: int = Field(500, ge=0, description="Of which per affiliate.")
     rollup_compact_seconds: float = Field(300.0, ge=0, description="Day compaction (0: off).")
+    # --- limits (docs/settings.md "Limits"; ADRs 0063, 0064) ----------------------------
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body (413 above it, unread)."
+    )
+    max_url_bytes: int = Field(
+        8192, ge=256, description="Longest request target, path and query (414 above it)."
+    )
+    max_header_bytes: int = Field(
+        32768, ge=1024, description="Largest request head: request line and headers (431)."
+    )
+    max_headers: int = Field(100, ge=10, description="Most header fields in a request (431).")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="Time a client has to send a request's head (408 and close)."
+    )
+    rate_limits: bool = Field(True, description="false turns every rate limit off.")
+    redis_url: str | None = Field(
+        None, description="redis://host:port/db: rate-limit counters shared by every process."
+    )
+    rate_limit_failed_auth: str | None = Field(
+        "30/minute", description="Failed authentications per client address."
+    )
+    rate_limit_network_key: str | None = Field(
+        "3000/minute", description="Requests per network key."
+    )
+    rate_limit_affiliate_key: str | None = Field(
+        "600/minute", description="Requests per affiliate key."
+    )
+    rate_limit_invalid_clicks: str | None = Field(
+        "60/minute", description="Invalid clicks stored per client address."
+    )
+    rate_limit_unknown_postbacks: str | None = Field(
+        "60/minute", description="Postbacks with unknown transaction ids stored per address."
+    )
+    rate_limit_clicks: str | None = Field(
+        None, description="Opt-in: clicks per client address (unset: no limit)."
+    )
+    metrics_token: str | None = Field(
+        None, description="Bearer token /metrics asks for (unset: open)."
+    )
+
+    @field_validator(
+        "rate_limit_failed_auth",
+        "rate_limit_network_key",
+        "rate_limit_affiliate_key",
+        "rate_limit_invalid_clicks",
+        "rate_limit_unknown_postbacks",
+        "rate_limit_clicks",
+    )
+    @classmethod
+    def _rate(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate such as 600/minute") from exc
+        return value.strip()
 
     @property
     def is_sqlite(self) -> bool:

@@ -63,6 +63,11 @@ class Conflict(ClicktrailError):
     code = "DUPLICATE_ERROR"
 
 
+class PayloadTooLarge(ClicktrailError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
 class TooManyRequests(ClicktrailError):
     status_code = 429
     code = "RATE_LIMITED"

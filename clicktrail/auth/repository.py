@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import ApiKey
@@ -38,5 +38,12 @@ async def count_active(session: AsyncSession) -> int:
     return int(result.scalar_one())
 
 
-async def touch(session: AsyncSession, key_id: int, moment: datetime) -> None:
-    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=moment))
+async def touch(session: AsyncSession, key_id: int, moment: datetime, every: float) -> None:
+    """Set ``last_used_at`` unless it was set less than ``every`` seconds before ``moment``."""
+    stale = moment - timedelta(seconds=every)
+    await session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id)
+        .where(or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= stale))
+        .values(last_used_at=moment)
+    )

@@ -77,3 +77,6 @@ class ConversionDraft:
     strict: bool = True
     #: The ``nid`` an advertiser postback named; another network's is refused (code 11).
     network_id: int = 1
+    #: False when the sender is over its cap on postbacks with unknown transaction ids
+    #: (clicktrail.abuse): such a refusal is answered as usual but not stored.
+    store_unknown_click: bool = True

@@ -29,7 +29,7 @@ through ``scope["app"].state.ct`` when the host is a Starlette app holding the
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl
 
 import orjson
@@ -37,6 +37,7 @@ import structlog
 from starlette.types import Receive, Scope, Send
 
 from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.service import UNKNOWN_CLICK
 from clicktrail.conversion.writer import DraftRecorder, WriterStopped, running_writer
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.asgi import respond
@@ -72,6 +73,7 @@ _WIRE_NAMES = {"sale_amount": "amount"}
 _MAX_EXTRA = 50
 _JSON = "application/json"
 _MAX_BODY = 65536
+_UNKNOWN_CODES = frozenset(int(reason) for reason in UNKNOWN_CLICK)
 
 
 class BadParameter(ValueError):
@@ -219,16 +221,33 @@ def _writer(scope: Scope) -> DraftRecorder | None:
     return running_writer()
 
 
-async def advertiser_postback(scope: Scope, receive: Receive, send: Send) -> None:
+class UnknownCap(Protocol):
+    """A per-sender cap on stored postbacks whose transaction id names no click
+    (clicktrail.abuse.limiter.AddressCap)."""
+
+    def blocked(self, address: str) -> bool: ...
+
+    async def admit(self, address: str) -> Any: ...
+
+
+async def advertiser_postback(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    cap: UnknownCap | None = None,
+    address: str = "",
+) -> None:
+    """Answer one postback. With ``cap``, a sender (``address``) over it still gets the usual
+    answer for an unknown transaction id, but nothing is stored for it."""
     if scope["method"] not in _METHODS:
         headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, POST")]
         await respond(send, 405, headers, b"Method Not Allowed")
         return
-    answer = await _answer(scope, receive)
+    answer = await _answer(scope, receive, cap, address)
     await respond(send, answer.status, [(b"content-type", answer.content_type)], answer.body)
 
 
-async def _answer(scope: Scope, receive: Receive) -> _Answer:
+async def _answer(scope: Scope, receive: Receive, cap: UnknownCap | None, address: str) -> _Answer:
     query = _query(scope)
     if scope["method"] == "GET" and "nid" not in query and "transaction_id" not in query:
         return _NOT_FOUND
@@ -244,6 +263,8 @@ async def _answer(scope: Scope, receive: Receive) -> _Answer:
     writer = _writer(scope)
     if writer is None:
         return _json({"error": "conversion writer is not running"}, 503)
+    if cap is not None and cap.blocked(address):
+        draft.store_unknown_click = False
     try:
         receipt = await writer.record(draft)
     except WriterStopped:
@@ -251,6 +272,8 @@ async def _answer(scope: Scope, receive: Receive) -> _Answer:
     except ClicktrailError as exc:
         field = _WIRE_NAMES.get(exc.field or "", exc.field or "query")
         return _error(field, exc.message.removeprefix(f"{exc.field} "), exc.status_code)
+    if cap is not None and draft.store_unknown_click and receipt.error_code in _UNKNOWN_CODES:
+        await cap.admit(address)
     return _json(
         {
             "conversion_id": receipt.conversion_id,

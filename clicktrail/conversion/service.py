@@ -209,6 +209,10 @@ def _resolve_offer(draft: ConversionDraft, click: ClickFacts | None, ctx: _Conte
     return offer
 
 
+#: Refusals of a postback whose transaction id names no click (capped per sender).
+UNKNOWN_CLICK = frozenset({Reason.INVALID_TRANSACTION_ID, Reason.INVALID_CLICK})
+
+
 @dataclass(slots=True)
 class _Batch:
     ctx: _Context
@@ -269,6 +273,8 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
 
     values = rows.values(draft, reason, click, offer, entry, click_at, created_at, batch.now)
     values["idempotency_key"] = key
+    if reason in UNKNOWN_CLICK and not draft.store_unknown_click:
+        return Recorded(rows.transient(values))  # answered, never stored
     batch.rows.append(values)
     conversion = rows.transient(values) if batch.bulk else Conversion(**values)
     if key is not None:

@@ -26,6 +26,7 @@ import orjson
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from clicktrail.abuse.guards import guards_of
 from clicktrail.conversion.postback_endpoint import advertiser_postback
 from clicktrail.kit.asgi import respond
 from clicktrail.state import AppState
@@ -51,6 +52,7 @@ _TEXT = (b"content-type", b"text/plain; charset=utf-8")
 _JSON = (b"content-type", b"application/json")
 _NOT_FOUND_BODY = b"Not Found"
 _UNAVAILABLE_BODY = b"Temporarily unavailable, please retry."
+_BUSY_BODY = b"Too many requests, please retry later."
 _CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _HEADERS_WANTED = frozenset(
     {b"user-agent", b"referer", b"accept-language", b"host", b"x-forwarded-for"}
@@ -80,6 +82,7 @@ class TrackingApp:
         self.writer = components.writer
         self.cache = components.cache
         self.client_ip = components.client_ip
+        self.guards = guards_of(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,7 +93,12 @@ class TrackingApp:
         method: str = scope["method"]
         if path == "/":
             if method in ("GET", "POST"):
-                await advertiser_postback(scope, receive, send)
+                cap = self.guards.unknown_postbacks
+                if cap is None:
+                    await advertiser_postback(scope, receive, send)
+                else:
+                    address = self._visit(scope).ip or "-"
+                    await advertiser_postback(scope, receive, send, cap, address)
                 return
             await respond(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return
@@ -137,22 +145,38 @@ class TrackingApp:
         else:
             offer_id = parse_id(query.routing.get("oid"))
             affiliate_id = parse_id(query.routing.get("affid"))
-        draft = self.recorder.draft(offer_id, affiliate_id, query, self._visit(scope))
-        if scope["method"] == "HEAD":
-            # Safe: the answer a first visit would get, and nothing is written.
-            unique = True
-        else:
+        visit = self._visit(scope)
+        clicks = self.guards.clicks
+        if clicks is not None:  # opt-in: every click counts per address
+            address = visit.ip or "-"
+            if clicks.blocked(address) or not (await clicks.admit(address)).allowed:
+                retry = str(clicks.retry_after(address)).encode()
+                await respond(send, 429, [_TEXT, _NO_STORE, (b"retry-after", retry)], _BUSY_BODY)
+                return
+        draft = self.recorder.draft(offer_id, affiliate_id, query, visit)
+        # HEAD is safe: the answer a first visit would get, and nothing is written.
+        unique = True
+        if scope["method"] != "HEAD" and (
+            not draft.row["error_code"] or await self._store_invalid(visit.ip or "-")
+        ):
             try:
                 unique = await self.writer.submit(draft.row, draft.window)
             except WriterUnavailable:
-                await respond(
-                    send, 503, [_TEXT, _NO_STORE, (b"retry-after", b"1")], _UNAVAILABLE_BODY
-                )
+                headers = [_TEXT, _NO_STORE, (b"retry-after", b"1")]
+                await respond(send, 503, headers, _UNAVAILABLE_BODY)
                 return
         if json:
             await self._answer_json(send, draft, offer_id is None)
         else:
             await self._redirect(send, draft, unique)
+
+    async def _store_invalid(self, address: str) -> bool:
+        """Whether to store an invalid click: yes unless its address is over its cap (then
+        it is answered as usual, not stored: garbage cannot grow the table without bound)."""
+        cap = self.guards.invalid_clicks
+        if cap is None:
+            return True
+        return not cap.blocked(address) and (await cap.admit(address)).allowed
 
     async def _redirect(self, send: Send, draft: Draft, unique: bool) -> None:
         offer = draft.offer
