@@ -20,8 +20,6 @@ from clicktrail.compat.dialects import dialect_for_path, render
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.asgi import respond
 
-log = structlog.get_logger("clicktrail.app")
-
 HEADER = b"x-request-id"
 _PLAIN_ID = re.compile(rb"[A-Za-z0-9._-]{8,64}")
 
@@ -50,7 +48,8 @@ def internal_error(scope: Scope, exc: BaseException) -> ClicktrailError:
     """Log ``exc`` with the request's id; the generic error to answer instead."""
     request_id = request_id_of(scope)
     scope["state"]["failure_logged"] = True
-    log.error(
+    # A logger got per failure (rare), so the current logging configuration applies.
+    structlog.get_logger("clicktrail.app").error(
         "unhandled_error",
         request_id=request_id,
         method=scope.get("method"),
