@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from clicktrail.kit.money import NonNegativeMoney, PositiveMoney, Rate
-from clicktrail.kit.wire import Day, Moment
+from clicktrail.kit.wire import Day, Moment, Name, OptionalName
 
 COMMISSION_STATUSES = (
     "pending",
@@ -91,7 +91,7 @@ class SignupIn(AffonsoModel):
     click_id: Ident = Field(validation_alias=AliasChoices("click_id", "clickId"))
     email: Annotated[str, Field(max_length=320)] | None = None
     external_user_id: Ident | None = _alias("external_user_id", "externalUserId")
-    name: Short | None = None
+    name: OptionalName | None = None
 
 
 class ReferralUpdate(AffonsoModel):
@@ -100,7 +100,7 @@ class ReferralUpdate(AffonsoModel):
     external_user_id: Ident | None = None
     subscription_id: Short | None = None
     status: ReferralStatus | None = None
-    name: Short | None = None
+    name: OptionalName | None = None
     metadata: dict[str, Any] | None = None
 
 
@@ -151,7 +151,7 @@ class RefundIn(AffonsoModel):
 class IncentiveIn(AffonsoModel):
     program_id: Ident = Field(validation_alias=AliasChoices("program_id", "programId"))
     group_id: Ident | None = _alias("group_id", "groupId")
-    name: Short = ""
+    name: OptionalName = ""
     amount: NonNegativeMoney
     is_percentage: bool = True
     currency: Currency | None = None
@@ -169,7 +169,7 @@ class IncentiveUpdate(AffonsoModel):
     """Every field optional; only those sent change (null clears a nullable one)."""
 
     group_id: Ident | None = _alias("group_id", "groupId")
-    name: Short | None = None
+    name: OptionalName | None = None
     amount: NonNegativeMoney | None = None
     is_percentage: bool | None = None
     currency: Currency | None = None
@@ -184,13 +184,13 @@ class IncentiveUpdate(AffonsoModel):
 
 
 class GroupIn(AffonsoModel):
-    name: Annotated[str, Field(min_length=1, max_length=255)]
+    name: Name
     description: Annotated[str, Field(max_length=2000)] | None = None
     is_default: bool = False
 
 
 class GroupUpdate(AffonsoModel):
-    name: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    name: Name | None = None
     description: Annotated[str, Field(max_length=2000)] | None = None
     is_default: bool | None = None
 

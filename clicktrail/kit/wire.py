@@ -3,6 +3,7 @@ percentages. Every bound here exists so bad input becomes a 400, never a databas
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -24,11 +25,27 @@ def _no_nul(value: str) -> str:
     return value
 
 
-#: Short text (names, labels): 1-255 characters once surrounding blanks are removed.
+def _no_control(value: str) -> str:
+    """Refuse control characters (Unicode category Cc: C0, DEL, C1; tabs and line breaks
+    too): a name is one line of text, shown in consoles, CSV exports and logs."""
+    for ch in value:
+        if unicodedata.category(ch) == "Cc":
+            raise ValueError(f"must not contain control characters (U+{ord(ch):04X})")
+    return value
+
+
+#: An entity's name (offers, advertisers, affiliates, networks, groups, incentives,
+#: referrals): 1-255 characters once surrounding blanks are removed, no control characters.
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
-    AfterValidator(_no_nul),
+    AfterValidator(_no_control),
+]
+#: The same, where a name may be left empty.
+OptionalName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=255),
+    AfterValidator(_no_control),
 ]
 #: Free text up to 255 characters.
 ShortText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_no_nul)]

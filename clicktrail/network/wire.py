@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from clicktrail.kit.timeutil import unix
-from clicktrail.kit.wire import ShortText
+from clicktrail.kit.wire import Name, ShortText
 from clicktrail.meta import countries, currencies, timezones
 
 
@@ -56,11 +56,8 @@ class ContactAddress(BaseModel):
     zip_postal_code: NullableText = ""
 
 
-#: Labels: up to 100 strings of 1-255 characters.
-Labels = Annotated[
-    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]],
-    Field(max_length=100),
-]
+#: Labels: up to 100 names (1-255 characters, no control characters).
+Labels = Annotated[list[Name], Field(max_length=100)]
 
 
 def labels_relationship(labels: list[str] | None) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from clicktrail.kit.wire import (
     LongText,
     Name,
     OptionalHttpUrlText,
+    OptionalName,
     Percent,
-    ShortText,
 )
 from clicktrail.models import Advertiser, Offer, OfferPayoutRevenue
 from clicktrail.network.wire import CurrencyId, unix_or_zero
@@ -53,7 +53,7 @@ class PayoutRevenueIn(BaseModel):
 
     #: Set on PUT to keep an existing entry (and so its event id).
     network_offer_payout_revenue_id: Id32 | None = None
-    entry_name: ShortText = ""
+    entry_name: OptionalName = ""
     event_alias: EventAlias = ""
     payout_type: PayoutType
     payout_amount: NonNegativeMoney = Decimal(0)
