@@ -38,6 +38,8 @@ from sqlalchemy.engine import make_url
 from bench.common import DOC, PG_DEFAULT, ROOT
 
 SECTION = "## Click redirect"
+#: The suffix of a target run with CLICKTRAIL_RATE_LIMITS=false (the cost of the limits).
+OFF = ", rate limits off"
 DURATION = 6
 WARMUP = 2
 #: The peak is the best of these connection counts (a durable redirect needs more requests
@@ -310,7 +312,7 @@ def _measure(
 
 
 def _serve(
-    url: str, port: int, city: Path, asn: Path, log: Path, synchronous: str
+    url: str, port: int, city: Path, asn: Path, log: Path, synchronous: str, limits: bool
 ) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
@@ -325,6 +327,7 @@ def _serve(
         CLICKTRAIL_GEOIP_CITY_PATH=str(city),
         CLICKTRAIL_GEOIP_ASN_PATH=str(asn),
         CLICKTRAIL_TRUSTED_PROXIES='["127.0.0.1/32"]',
+        CLICKTRAIL_RATE_LIMITS="true" if limits else "false",
     )
     command = [str(Path(sys.executable).parent / "clicktrail"), "serve"]
     with log.open("ab") as sink:
@@ -339,11 +342,13 @@ def _clicktrail(
     asn: Path,
     ips: list[str],
     synchronous: str = "FULL",
+    limits: bool = True,
 ) -> Target:
     offer_id, affiliate_id = asyncio.run(_seed(url))
     ANSWERED[0] = 0
     port = _free_port()
-    process = _serve(url, port, city, asn, directory / f"{name}.log", synchronous)
+    log = directory / f"{name}.log"
+    process = _serve(url, port, city, asn, log, synchronous, limits)
     try:
         _wait_ready(port, "/healthz")
         link = f"/c?oid={offer_id}&affid={affiliate_id}"
@@ -469,6 +474,19 @@ def _projection(target: Target, baseline: Target) -> str:
     return f"{target.name} {1e6 / busiest:,.0f}/s = {ratio:.2f} x the baseline's"
 
 
+def _limits_cost(targets: list[Target]) -> list[str]:
+    by_name = {t.name: t for t in targets}
+    found = []
+    for target in targets:
+        off = by_name.get(target.name + OFF)
+        if off is not None:
+            found.append(
+                f"{target.name.removeprefix('clicktrail, ')} {target.peak.rps / off.peak.rps:.2f}x "
+                f"(CPU µs {target.cpu_main_us:.0f} / {off.cpu_main_us:.0f})"
+            )
+    return found or ["not measured in this run"]
+
+
 def _report(targets: list[Target], loads: tuple[float, float]) -> str:
     base = targets[0].peak.rps
     lines = [
@@ -519,6 +537,12 @@ def _report(targets: list[Target], loads: tuple[float, float]) -> str:
         + "; ".join(_projection(t, targets[0]) for t in targets[1:])
         + ".",
         "",
+        "Rate limits (ADR 0064): targets without a suffix run with the defaults (limits "
+        f"on); `{OFF}` is the same with CLICKTRAIL_RATE_LIMITS=false. On / off: "
+        + "; ".join(_limits_cost(targets))
+        + " (the budget is 0.95x, issue 14). The head limits of `serve`'s HTTP protocol "
+        "(ADR 0063) apply to both.",
+        "",
         '"clicks stored / 302s": rows in the click table after the server stopped vs '
         "redirects wrk received over all runs (warm-up included); stored >= answered means no "
         "acknowledged click was lost. Errors (non-3xx or socket) over all runs: "
@@ -555,10 +579,13 @@ def main() -> None:
         targets = [_baseline(directory, ips)]
         print(f"baseline: {targets[0].peak}", flush=True)
         if "sqlite" in chosen:
-            for sync in ("FULL", "NORMAL"):
-                sqlite_url = f"sqlite+aiosqlite:///{directory / f'bench-{sync}.db'}"
-                name = f"clicktrail, SQLite synchronous={sync}"
-                targets.append(_clicktrail(name, sqlite_url, directory, city, asn, ips, sync))
+            for sync, limits in (("FULL", True), ("FULL", False), ("NORMAL", True)):
+                label = "" if limits else "-nolimits"
+                sqlite_url = f"sqlite+aiosqlite:///{directory / f'bench-{sync}{label}.db'}"
+                name = f"clicktrail, SQLite synchronous={sync}{OFF if not limits else ''}"
+                targets.append(
+                    _clicktrail(name, sqlite_url, directory, city, asn, ips, sync, limits)
+                )
                 print(f"{name}: {targets[-1]}", flush=True)
         created = (
             _pg_database(os.environ.get(PG_ENV, PG_DEFAULT)) if "postgresql" in chosen else None
@@ -566,13 +593,15 @@ def main() -> None:
         if created is not None:
             pg_url, admin = created
             try:
-                targets.append(
-                    _clicktrail("clicktrail, PostgreSQL", pg_url, directory, city, asn, ips)
-                )
-                print(f"postgresql: {targets[-1]}", flush=True)
+                for limits in (True, False):
+                    name = f"clicktrail, PostgreSQL{OFF if not limits else ''}"
+                    targets.append(
+                        _clicktrail(name, pg_url, directory, city, asn, ips, "FULL", limits)
+                    )
+                    print(f"{name}: {targets[-1]}", flush=True)
             finally:
                 _drop_pg(admin, pg_url)
     report = _report(targets, (load_start, os.getloadavg()[0]))
     print(report)
-    if len(targets) == 4:  # a partial run does not replace the published figures
+    if len(targets) == 6:  # a partial run does not replace the published figures
         _write_section(report)

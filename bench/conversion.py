@@ -50,14 +50,17 @@ from clicktrail.models import Click, Conversion, OfferPayoutRevenue
 SECTION = "## Advertiser postbacks"
 CLICKS = 100_000
 DURATION = 8
-#: (batch max, wrk connections, server processes) per database, in this order.
-RUNS: tuple[tuple[int, int, int], ...] = (
-    (1, 64, 1),
-    (1000, 64, 1),
-    (1000, 256, 1),
-    (1000, 256, 2),
-    (1000, 512, 1),
+#: (batch max, wrk connections, server processes, rate limits on) per database, in this
+#: order. The same run with rate limits off (CLICKTRAIL_RATE_LIMITS=false) shows their cost.
+RUNS: tuple[tuple[int, int, int, bool], ...] = (
+    (1, 64, 1, True),
+    (1000, 64, 1, True),
+    (1000, 256, 1, True),
+    (1000, 256, 1, False),
+    (1000, 256, 2, True),
+    (1000, 512, 1, True),
 )
+Run = tuple[int, int, int, bool]
 
 LUA = """
 local counter = 0
@@ -90,6 +93,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     stored: int
+    limits: bool = True
 
 
 async def _seed(url: str, clicks: int) -> None:
@@ -173,8 +177,8 @@ def _warm_up(port: int) -> None:
     time.sleep(3)
 
 
-def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> Result:
-    batch, connections, workers = run
+def _run_one(name: str, url: str, run: Run, workdir: Path) -> Result:
+    batch, connections, workers, limits = run
     asyncio.run(_seed(url, CLICKS))
     port = free_port()
     env = {
@@ -185,6 +189,7 @@ def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> R
         "CLICKTRAIL_AUTO_MIGRATE": "false",
         "CLICKTRAIL_CONVERSION_BATCH_MAX": str(batch),
         "CLICKTRAIL_SQLITE_SYNCHRONOUS": "FULL",
+        "CLICKTRAIL_RATE_LIMITS": "true" if limits else "false",
     }
     server = subprocess.Popen(
         [
@@ -237,7 +242,7 @@ def _run_one(name: str, url: str, run: tuple[int, int, int], workdir: Path) -> R
         print(f"warning: {requests} requests may exceed the seeded clicks per thread")
     cpu_us = cpu / max(requests, 1) * 1e6
     return Result(
-        name, batch, connections, workers, cpu_us, requests, failed, rps, p50, p99, stored
+        name, batch, connections, workers, cpu_us, requests, failed, rps, p50, p99, stored, limits
     )
 
 
@@ -298,7 +303,7 @@ def _components() -> list[tuple[str, bool, float]]:
     return found
 
 
-def _sqlite(run: tuple[int, int, int]) -> Result:
+def _sqlite(run: Run) -> Result:
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(url)
@@ -323,7 +328,7 @@ def _pg_drop(pg: tuple[str, str, str]) -> None:
     asyncio.run(pg_admin(pg[1], f'DROP DATABASE IF EXISTS "{pg[2]}" WITH (FORCE)'))
 
 
-def _postgres(run: tuple[int, int, int]) -> Result | None:
+def _postgres(run: Run) -> Result | None:
     pg = _pg_url()
     if pg is None:
         return None
@@ -356,21 +361,24 @@ def _write_doc(
         "conversions in the database afterwards (it must be at least the 2xx answers); "
         "`failed` counts non-2xx answers and wrk timeouts (2 s).",
         "",
-        "| database | writer | conns | procs | postbacks/s | p50 ms | p99 ms | CPU µs | "
-        "requests | failed | stored |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| database | writer | rate limits | conns | procs | postbacks/s | p50 ms | p99 ms | "
+        "CPU µs | requests | failed | stored |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         writer = "batch 1" if r.batch == 1 else f"group commit (≤{r.batch})"
         lines.append(
-            f"| {r.database} | {writer} | {r.connections} | {r.workers} | {r.rps:,.0f} | "
+            f"| {r.database} | {writer} | {'on' if r.limits else 'off'} | {r.connections} "
+            f"| {r.workers} | {r.rps:,.0f} | "
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.cpu_us:.0f} | {r.requests:,} | "
             f"{r.non_2xx} | {r.stored:,} |"
         )
     lines.append("")
     for name in dict.fromkeys(r.database for r in results):
-        runs = {(r.batch, r.connections, r.workers): r for r in results if r.database == name}
-        single, group = runs.get((1, 64, 1)), runs.get((1000, 64, 1))
+        runs = {
+            (r.batch, r.connections, r.workers, r.limits): r for r in results if r.database == name
+        }
+        single, group = runs.get((1, 64, 1, True)), runs.get((1000, 64, 1, True))
         if single is not None and group is not None:
             lines.append(
                 f"- {name}: group commit / one commit per postback (64 connections) = "
@@ -381,7 +389,14 @@ def _write_doc(
             f"- {name}: best in this run {best.rps:,.0f} postbacks/s ({best.connections} "
             f"connections, {best.workers} process(es)); the goal is 5,000."
         )
-        one, two = runs.get((1000, 256, 1)), runs.get((1000, 256, 2))
+        on, off = runs.get((1000, 256, 1, True)), runs.get((1000, 256, 1, False))
+        if on is not None and off is not None:
+            lines.append(
+                f"- {name}: rate limits on / off (256 connections) = {on.rps / off.rps:.2f}x "
+                f"(CPU µs per postback {on.cpu_us:.0f} / {off.cpu_us:.0f}); the budget is "
+                "0.95x (issue 14)."
+            )
+        one, two = runs.get((1000, 256, 1, True)), runs.get((1000, 256, 2, True))
         if one is not None and two is not None:
             lines.append(
                 f"- {name}: two server processes / one (256 connections) = "
