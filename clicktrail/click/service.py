@@ -243,6 +243,7 @@ async def record_click(
         accept_language=accept_language,
         host="",
     )
+    await components.cache.sync(offer_id, affiliate_id)
     draft = components.recorder.draft(offer_id, affiliate_id, query, visit)
     row = draft.row
     if row["error_code"]:

@@ -6,6 +6,7 @@ from clicktrail.models.affiliate_code import AffiliateCode
 from clicktrail.models.affiliate_group import AffiliateGroup
 from clicktrail.models.api_key import ApiKey
 from clicktrail.models.base import Base
+from clicktrail.models.cache_generation import CacheGeneration
 from clicktrail.models.click import Click
 from clicktrail.models.commission import Commission
 from clicktrail.models.commission_refund import CommissionRefund
@@ -28,6 +29,7 @@ __all__ = [
     "AffiliateGroup",
     "ApiKey",
     "Base",
+    "CacheGeneration",
     "Click",
     "Commission",
     "CommissionRefund",

@@ -153,6 +153,7 @@ class TrackingApp:
                 retry = str(clicks.retry_after(address)).encode()
                 await respond(send, 429, [_TEXT, _NO_STORE, (b"retry-after", retry)], _BUSY_BODY)
                 return
+        await self.cache.sync(offer_id, affiliate_id)
         draft = self.recorder.draft(offer_id, affiliate_id, query, visit)
         # HEAD is safe: the answer a first visit would get, and nothing is written.
         unique = True

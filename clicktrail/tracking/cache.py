@@ -1,10 +1,16 @@
 """What tracking links resolve to, held in memory: offers, affiliates, the fallback URL.
 
-The hot path never queries the database for them. A background task runs a cheap
-fingerprint query every :data:`REFRESH_SECONDS` and reloads everything when it changed, so
-an edit made through the API is seen within about a second; a full reload also runs every
-:data:`FULL_RELOAD_SECONDS` whatever the fingerprint says. ``invalidate()`` asks for a reload
-at once (for code in the same process that just changed an entity).
+Before each click resolves its link, :meth:`TrackingCache.sync` reads the cache generation
+(clicktrail/tracking/generation.py), a counter every API write of an offer, payout entry,
+affiliate or the network moves in its own transaction, and reloads when it moved: a change
+is honoured by the very next click in every process (ADR 0071). An id the cache does not
+know is looked up in the database before the click is called unknown (a write that bypassed
+the ORM); ids found missing are remembered until the next reload, so a flood of bogus ids
+costs one query each at most once.
+
+A background task also runs a cheap fingerprint query every :data:`REFRESH_SECONDS` and
+reloads when it changed, and a full reload every :data:`FULL_RELOAD_SECONDS`: a backstop for
+writes made outside clicktrail. ``invalidate()`` asks for a reload at once.
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ import structlog
 
 from clicktrail.db import Database
 from clicktrail.tracking import repository
+from clicktrail.tracking.generation import GenerationProbe, probe_for
 from clicktrail.tracking.macros import UrlTemplate
 
 log = structlog.get_logger("clicktrail.tracking.cache")
 
 REFRESH_SECONDS = 1.0
 FULL_RELOAD_SECONDS = 60.0
+#: Ids found missing in the database, remembered until the next reload (at most this many).
+MISSING_LIMIT = 10_000
 
 #: Everflow shows click-level revenue and payout types in upper case (seed 003: "CPA").
 _REVENUE_TYPES = {"rpc": "CPC", "rpa": "CPA", "rps": "CPS", "rpa_rps": "CPA_CPS", "rpm": "CPM"}
@@ -104,17 +113,27 @@ class TrackingCache:
 
     name = "tracking_cache"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, probe: GenerationProbe | None = None) -> None:
         self.db = db
         self.offers: dict[int, OfferEntry] = {}
         self.affiliates: dict[int, str] = {}
         self.fallback: UrlTemplate | None = None
         self.loaded = False
+        #: The cache generation the loaded state is at least as new as.
+        self.generation = -1
+        #: How many reloads ran (a reading for tests and metrics).
+        self.reloads = 0
+        self.probe = probe if probe is not None else probe_for(db.url)
+        self._missing_offers: set[int] = set()
+        self._missing_affiliates: set[int] = set()
+        self._reload_lock = asyncio.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if self.probe is not None:
+            await self.probe.open()
         await self.reload()
         self._task = asyncio.create_task(self._run(), name="tracking-cache")
 
@@ -124,6 +143,47 @@ class TrackingCache:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self.probe is not None:
+            await self.probe.close()
+
+    async def sync(self, offer_id: int | None, affiliate_id: int | None) -> None:
+        """Bring the cache up to date for a click on ``offer_id``/``affiliate_id``: reload
+        when the generation moved, then look up ids the cache does not know."""
+        if self.probe is not None:
+            generation = await self.probe.read()
+            if generation is not None and generation > self.generation:
+                await self._reload_past(generation)
+        offer_missing = offer_id is not None and offer_id not in self.offers
+        affiliate_missing = affiliate_id is not None and affiliate_id not in self.affiliates
+        if offer_missing and offer_id in self._missing_offers:
+            offer_missing = False
+        if affiliate_missing and affiliate_id in self._missing_affiliates:
+            affiliate_missing = False
+        if offer_missing or affiliate_missing:
+            await self._look_up(
+                offer_id if offer_missing else None, affiliate_id if affiliate_missing else None
+            )
+
+    async def _reload_past(self, generation: int) -> None:
+        async with self._reload_lock:
+            # Another click may have reloaded while this one waited for the lock.
+            if generation > self.generation:
+                await self._load()
+
+    async def _look_up(self, offer_id: int | None, affiliate_id: int | None) -> None:
+        async with self.db.read() as session:
+            found = await repository.exists(session, offer_id, affiliate_id)
+        if found:
+            log.info("tracking_cache_miss_found", offer_id=offer_id, affiliate_id=affiliate_id)
+            await self.reload()
+            return
+        if len(self._missing_offers) + len(self._missing_affiliates) >= MISSING_LIMIT:
+            self._missing_offers.clear()
+            self._missing_affiliates.clear()
+        if offer_id is not None:
+            self._missing_offers.add(offer_id)
+        if affiliate_id is not None:
+            self._missing_affiliates.add(affiliate_id)
 
     def invalidate(self) -> None:
         """Reload at the next opportunity (a fraction of a second)."""
@@ -131,7 +191,14 @@ class TrackingCache:
         self._wake.set()
 
     async def reload(self) -> None:
+        """Load everything; one load at a time, so an older snapshot never lands last."""
+        async with self._reload_lock:
+            await self._load()
+
+    async def _load(self) -> None:
         async with self.db.read() as session:
+            # Read first: the state loaded below is at least as new as this generation.
+            generation = await repository.generation(session)
             stamp = await repository.fingerprint(session)
             offers = await repository.offer_rows(session)
             entries = await repository.base_entries(session)
@@ -148,6 +215,10 @@ class TrackingCache:
         self.affiliates = affiliates
         self.fallback = UrlTemplate(fallback) if fallback else None
         self._fingerprint = stamp
+        self._missing_offers = set()
+        self._missing_affiliates = set()
+        self.generation = generation
+        self.reloads += 1
         self.loaded = True
 
     async def refresh(self) -> bool:

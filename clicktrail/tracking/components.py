@@ -3,8 +3,8 @@
 Built once per :class:`~clicktrail.state.AppState` and kept in ``state.components``:
 
 * ``state.components["tracking"]``: this :class:`TrackingComponents`;
-* ``state.components["tracking_cache"]``: the :class:`TrackingCache` (``invalidate()`` it
-  after changing an offer, affiliate or the network to skip the one-second refresh delay);
+* ``state.components["tracking_cache"]``: the :class:`TrackingCache` (it follows API
+  changes by itself, on the next click: ADR 0071);
 * ``state.components["click_writer"]``: the :class:`ClickWriter`.
 """
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
-from clicktrail.models import Affiliate, Network, Offer, OfferPayoutRevenue
+from clicktrail.models import Affiliate, CacheGeneration, Network, Offer, OfferPayoutRevenue
+from clicktrail.models.cache_generation import ROW_ID
 
 NETWORK_ID = 1
 
@@ -72,3 +73,31 @@ async def network_fallback_url(session: AsyncSession) -> str | None:
     )
     value = result.scalar_one_or_none()
     return value or None
+
+
+async def generation(session: AsyncSession) -> int:
+    """The cache generation (0 when its row is missing)."""
+    result = await session.execute(
+        select(CacheGeneration.generation).where(CacheGeneration.id == ROW_ID)
+    )
+    value = result.scalar_one_or_none()
+    return int(value) if value is not None else 0
+
+
+async def exists(session: AsyncSession, offer_id: int | None, affiliate_id: int | None) -> bool:
+    """Whether the offer or the affiliate (either, when both are given) has a row."""
+    if offer_id is not None:
+        found = await session.execute(
+            select(Offer.network_offer_id).where(Offer.network_offer_id == offer_id)
+        )
+        if found.first() is not None:
+            return True
+    if affiliate_id is not None:
+        found = await session.execute(
+            select(Affiliate.network_affiliate_id).where(
+                Affiliate.network_affiliate_id == affiliate_id
+            )
+        )
+        if found.first() is not None:
+            return True
+    return False
