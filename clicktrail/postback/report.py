@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from clicktrail.meta.timezones import zone_for
 from clicktrail.models import Affiliate, Offer
 from clicktrail.postback import repository
 from clicktrail.postback.repository import ReportScope
-from clicktrail.postback.schemas import PixelExportIn, PixelReportIn
+from clicktrail.postback.schemas import PixelExportIn, PixelReportIn, ReportFilter
 from clicktrail.postback.service import affiliate_relationship, offer_relationship
 
 TABLE_LIMIT = 1000
@@ -75,18 +76,18 @@ def _bound(text: str, field: str, body: PixelReportIn, *, end: bool) -> Any:
     return moment
 
 
-def scope_of(body: PixelReportIn) -> ReportScope:
-    start = _bound(body.from_, "from", body, end=False)
-    end = _bound(body.to, "to", body, end=True)
-    if end <= start:
-        raise ValidationFailed("to must not be before from", field="to")
+def _resources(
+    items: list[ReportFilter], field: str
+) -> tuple[frozenset[int], frozenset[int], frozenset[str]]:
+    """(offer ids, affiliate ids, delivery statuses) named by ``query.filters`` or
+    ``query.exclusions``; 400 naming the item for anything else."""
     offers: set[int] = set()
     affiliates: set[int] = set()
     statuses: set[str] = set()
-    for index, item in enumerate(body.query.filters):
+    for index, item in enumerate(items):
         kind = item.resource_type.strip().lower()
         value = item.filter_id_value.strip()
-        where = f"query.filters.{index}"
+        where = f"{field}.{index}"
         if kind not in RESOURCE_TYPES:
             raise ValidationFailed(
                 f"{where}.resource_type must be one of {', '.join(RESOURCE_TYPES)}",
@@ -100,19 +101,37 @@ def scope_of(body: PixelReportIn) -> ReportScope:
                 )
             statuses.add(value.lower())
             continue
-        try:
-            number = int(value)
-        except ValueError as exc:
+        if not (value.isascii() and value.isdigit()) or len(value) > 10:
             raise ValidationFailed(
                 f"{where}.filter_id_value must be an integer {kind} id",
                 field=f"{where}.filter_id_value",
-            ) from exc
-        if not 0 <= number <= MAX_INT32:
+            )
+        number = int(value)
+        if number > MAX_INT32:
             raise ValidationFailed(
                 f"{where}.filter_id_value is out of range", field=f"{where}.filter_id_value"
             )
         (offers if kind == "offer" else affiliates).add(number)
-    return ReportScope(start, end, frozenset(offers), frozenset(affiliates), frozenset(statuses))
+    return frozenset(offers), frozenset(affiliates), frozenset(statuses)
+
+
+def scope_of(body: PixelReportIn) -> ReportScope:
+    start = _bound(body.from_, "from", body, end=False)
+    end = _bound(body.to, "to", body, end=True)
+    if end <= start:
+        raise ValidationFailed("to must not be before from", field="to")
+    offers, affiliates, statuses = _resources(body.query.filters, "query.filters")
+    no_offers, no_affiliates, no_statuses = _resources(body.query.exclusions, "query.exclusions")
+    return ReportScope(
+        start,
+        end,
+        offers,
+        affiliates,
+        statuses,
+        excluded_offer_ids=no_offers,
+        excluded_affiliate_ids=no_affiliates,
+        excluded_statuses=no_statuses,
+    )
 
 
 def check_format(body: PixelExportIn) -> str:
@@ -168,7 +187,10 @@ def row_to_wire(row: Any, relations: Relations) -> dict[str, Any]:
     return {
         "network_id": row.network_id,
         "network_offer_id": row.network_offer_id,
-        "network_offer_payout_revenue_id": row.network_offer_payout_revenue_id,
+        # Seed 002: 0 for a base conversion; an event's payout/revenue entry otherwise.
+        "network_offer_payout_revenue_id": (
+            row.network_offer_payout_revenue_id if row.event_id else 0
+        ),
         "affiliate_id": row.network_affiliate_id,
         "pixel_id": row.network_pixel_id,
         "conversion_id": row.conversion_id,
@@ -190,12 +212,22 @@ def row_to_wire(row: Any, relations: Relations) -> dict[str, Any]:
     }
 
 
-async def table(session: AsyncSession, body: PixelReportIn) -> dict[str, Any]:
+@dataclass
+class Table:
+    """The table endpoint's rows; ``truncated`` says more than :data:`TABLE_LIMIT` matched."""
+
+    body: dict[str, Any]
+    truncated: bool
+
+
+async def table(session: AsyncSession, body: PixelReportIn) -> Table:
     scope = scope_of(body)
-    rows = await repository.report_page(session, scope, limit=TABLE_LIMIT)
+    rows = await repository.report_page(session, scope, limit=TABLE_LIMIT + 1)
+    truncated = len(rows) > TABLE_LIMIT
+    rows = rows[:TABLE_LIMIT]
     relations = Relations()
     await relations.load(session, rows)
-    return {"pixels": [row_to_wire(r, relations) for r in rows]}
+    return Table({"pixels": [row_to_wire(r, relations) for r in rows]}, truncated)
 
 
 async def stream_rows(db: Database, scope: ReportScope) -> AsyncIterator[dict[str, Any]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from starlette.responses import StreamingResponse
 
+from clicktrail.click.endpoints import LIMIT_HEADER, TRUNCATED_HEADER
 from clicktrail.deps import NetworkCaller, ReadSession, State
 from clicktrail.postback import report
 from clicktrail.postback.schemas import PixelExportIn, PixelReportIn
@@ -16,10 +17,17 @@ router = APIRouter(prefix="/v1/networks/reporting/affiliate", tags=["reporting"]
 
 @router.post("/pixels")
 async def affiliate_pixel_report(
-    body: PixelReportIn, session: ReadSession, _: NetworkCaller
+    body: PixelReportIn, session: ReadSession, response: Response, _: NetworkCaller
 ) -> dict[str, Any]:
-    """One row per affiliate postback in the window, at most 1000 (use the export for more)."""
-    return await report.table(session, body)
+    """One row per affiliate postback in the window, at most 1000. When more matched, the
+    response says so in ``X-Clicktrail-Truncated: true`` and points to the export in a
+    ``Link`` header (``rel="export"``); the body stays seed 002's ``{"pixels": [...]}``."""
+    result = await report.table(session, body)
+    response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+    response.headers[LIMIT_HEADER] = str(report.TABLE_LIMIT)
+    if result.truncated:
+        response.headers["Link"] = f'<{router.prefix}/pixels/export>; rel="export"'
+    return result.body
 
 
 @router.post("/pixels/export")

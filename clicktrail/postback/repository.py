@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import (
@@ -168,6 +168,10 @@ class ReportScope:
     offer_ids: frozenset[int] = frozenset()
     affiliate_ids: frozenset[int] = frozenset()
     statuses: frozenset[str] = frozenset()  # success | failure
+    #: ``query.exclusions``: rows matching any of these are dropped.
+    excluded_offer_ids: frozenset[int] = frozenset()
+    excluded_affiliate_ids: frozenset[int] = frozenset()
+    excluded_statuses: frozenset[str] = frozenset()
 
 
 async def report_page(
@@ -194,20 +198,28 @@ async def report_page(
     return list((await session.execute(query)).all())
 
 
+def _status_is(status: str) -> ColumnElement[bool]:
+    """``success``: delivered; ``failure``: not delivered and at least one attempt failed."""
+    if status == "success":
+        return D.c.state == "succeeded"
+    return and_(D.c.state != "succeeded", D.c.failed_attempts > 0)
+
+
 def _in_scope(query: Select[Any], scope: ReportScope) -> Select[Any]:
-    """The report's window and filters on a query over deliveries."""
+    """The report's window, filters and exclusions on a query over deliveries."""
     query = query.where(D.c.created_at >= scope.start, D.c.created_at < scope.end)
     if scope.offer_ids:
         query = query.where(D.c.network_offer_id.in_(sorted(scope.offer_ids)))
     if scope.affiliate_ids:
         query = query.where(D.c.network_affiliate_id.in_(sorted(scope.affiliate_ids)))
-    if scope.statuses and scope.statuses != {"success", "failure"}:
-        if "success" in scope.statuses:
-            query = query.where(D.c.state == "succeeded")
-        else:
-            query = query.where(D.c.state != "succeeded", D.c.failed_attempts > 0)
-    elif scope.statuses:
-        query = query.where(or_(D.c.state == "succeeded", D.c.failed_attempts > 0))
+    if scope.statuses:
+        query = query.where(or_(*(_status_is(s) for s in sorted(scope.statuses))))
+    if scope.excluded_offer_ids:
+        query = query.where(D.c.network_offer_id.not_in(sorted(scope.excluded_offer_ids)))
+    if scope.excluded_affiliate_ids:
+        query = query.where(D.c.network_affiliate_id.not_in(sorted(scope.excluded_affiliate_ids)))
+    for status in sorted(scope.excluded_statuses):
+        query = query.where(not_(_status_is(status)))
     return query
 
 

@@ -65,7 +65,8 @@ class ReportFilter(BaseModel):
 class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    filters: list[ReportFilter] = Field(default_factory=list)
+    filters: list[ReportFilter] = Field(default_factory=list, max_length=500)
+    exclusions: list[ReportFilter] = Field(default_factory=list, max_length=500)
 
 
 class PixelReportIn(BaseModel):

@@ -259,6 +259,13 @@ async def test_table_stops_at_1000_and_export_does_not(
         "/v1/networks/reporting/affiliate/pixels", json=_request(), headers=network_headers
     )
     assert len(table.json()["pixels"]) == 1000
+    # More matched: said in the headers (as the click stream does), with the export to use.
+    assert table.headers["x-clicktrail-truncated"] == "true"
+    assert table.headers["x-clicktrail-row-limit"] == "1000"
+    assert table.headers["link"] == (
+        '</v1/networks/reporting/affiliate/pixels/export>; rel="export"'
+    )
+    assert set(table.json()) == {"pixels"}
     export = await client.post(
         "/v1/networks/reporting/affiliate/pixels/export",
         json=_request(format="json"),
@@ -341,3 +348,114 @@ async def test_csv_export_neutralises_partner_text_for_spreadsheets(
     assert row["offer_name"] == "Example Offer"
     line = response.text.splitlines()[1]
     assert f",{world.offer.network_offer_id}," in line  # ids stay numbers
+
+
+def _delivery(world: World, pixel_id: int, index: int, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "network_id": 1,
+        "network_pixel_id": pixel_id,
+        "conversion_id": f"{index:032x}",
+        "transaction_id": "",
+        "network_offer_id": world.offer.network_offer_id,
+        "network_affiliate_id": world.affiliate.network_affiliate_id,
+        "network_offer_payout_revenue_id": 0,
+        "event_id": 0,
+        "delivery_method": "postback",
+        "pixel_level": "global",
+        "pixel_type": "conversion",
+        "payload": "https://x.example/",
+        "state": "succeeded",
+        "attempts": 1,
+        "failed_attempts": 0,
+        "next_attempt_at": DAY,
+        "last_attempt_at": DAY,
+        "delivered_at": DAY,
+        "last_status_code": 200,
+        "debug_information": "",
+        "conversion_status": "approved",
+        "conversion_status_note": "",
+        "created_at": DAY,
+        "updated_at": DAY,
+    }
+    row.update(fields)
+    return row
+
+
+async def test_exclusions_drop_rows_of_every_resource_type(
+    client: httpx.AsyncClient, network_headers: dict[str, str], world: World, fired: dict[str, Any]
+) -> None:
+    async def ids(filters: list[tuple[str, Any]], exclusions: list[tuple[str, Any]]) -> list[str]:
+        query = {
+            **_filters(*filters),
+            "exclusions": [{"resource_type": t, "filter_id_value": v} for t, v in exclusions],
+        }
+        for path in ("", "/export"):
+            body = _request(query=query, **({"format": "json"} if path else {}))
+            response = await client.post(
+                f"/v1/networks/reporting/affiliate/pixels{path}", json=body, headers=network_headers
+            )
+            assert response.status_code == 200, response.text
+            if path:
+                exported = sorted(
+                    json.loads(line)["conversion_id"] for line in response.text.splitlines()
+                )
+            else:
+                table = sorted(r["conversion_id"] for r in response.json()["pixels"])
+        assert exported == table
+        return table
+
+    aff, other = world.affiliate.network_affiliate_id, world.other_affiliate.network_affiliate_id
+    offer, other_offer = world.offer.network_offer_id, world.other_offer.network_offer_id
+    success, failure, third = fired["success"], fired["failure"], fired["third"]
+    assert await ids([], [("affiliate", other)]) == sorted([success, failure])
+    assert await ids([], [("affiliate", aff), ("affiliate", other)]) == []
+    assert await ids([], [("offer", other_offer)]) == sorted([success, third])
+    assert await ids([], [("delivery_status", "success")]) == [failure]
+    assert await ids([], [("delivery_status", "failure")]) == sorted([success, third])
+    # Filters and exclusions together: affiliate 1's rows, but not on offer 1.
+    assert await ids([("affiliate", aff)], [("offer", offer)]) == [failure]
+
+
+async def test_bad_exclusion_is_400_naming_it(
+    client: httpx.AsyncClient, network_headers: dict[str, str]
+) -> None:
+    for item, field in (
+        ({"resource_type": "country", "filter_id_value": "US"}, "query.exclusions.0.resource_type"),
+        (
+            {"resource_type": "offer", "filter_id_value": "\uff11"},
+            "query.exclusions.0.filter_id_value",
+        ),
+    ):
+        response = await client.post(
+            "/v1/networks/reporting/affiliate/pixels",
+            json=_request(query={"exclusions": [item]}),
+            headers=network_headers,
+        )
+        assert response.status_code == 400, response.text
+        assert field in response.json()["Error"]
+
+
+async def test_payout_revenue_id_is_0_for_base_conversions(
+    client: httpx.AsyncClient, network_headers: dict[str, str], db: Database, world: World
+) -> None:
+    from clicktrail.postback import repository
+
+    pixel = await add_pixel(
+        db,
+        network_affiliate_id=world.affiliate.network_affiliate_id,
+        postback_url="https://x.example/",
+    )
+    rows = [
+        _delivery(world, pixel.network_pixel_id, 1, network_offer_payout_revenue_id=41),
+        _delivery(world, pixel.network_pixel_id, 2, network_offer_payout_revenue_id=42, event_id=3),
+    ]
+    async with db.write() as session:
+        await repository.add_deliveries(session, rows)
+    response = await client.post(
+        "/v1/networks/reporting/affiliate/pixels", json=_request(), headers=network_headers
+    )
+    assert response.headers["x-clicktrail-truncated"] == "false"
+    got = {
+        r["conversion_id"]: r["network_offer_payout_revenue_id"] for r in response.json()["pixels"]
+    }
+    assert got == {f"{1:032x}": 0, f"{2:032x}": 42}
