@@ -28,6 +28,15 @@ def _condition(column: str, values: Sequence[Any]) -> ColumnElement[bool]:
     return attribute.in_(values)  # type: ignore[no-any-return]
 
 
+def _excluded(column: str, values: Sequence[Any]) -> ColumnElement[bool]:
+    """Clicks that do NOT match ``values``, including those without a value at all: an
+    excluded offer must not also drop the clicks whose offer is unknown (NULL)."""
+    if column == "country":
+        return not_(_condition(column, values))  # both columns are never NULL
+    attribute = getattr(Click, column)
+    return or_(attribute.is_(None), attribute.not_in(values))
+
+
 async def stream(
     session: AsyncSession,
     *,
@@ -47,7 +56,7 @@ async def stream(
     if affiliate_id is not None:
         conditions.append(Click.network_affiliate_id == affiliate_id)
     conditions.extend(_condition(column, values) for column, values in filters.items())
-    conditions.extend(not_(_condition(column, values)) for column, values in exclusions.items())
+    conditions.extend(_excluded(column, values) for column, values in exclusions.items())
     query = (
         select(Click)
         .where(and_(*conditions))

@@ -85,9 +85,17 @@ _DEVICE_IDS = (
 )
 
 
-def offer_relationship(offer: Offer | None) -> dict[str, Any] | None:
+def offer_relationship(offer: Offer | None, offer_id: int | None = None) -> dict[str, Any]:
+    """The click's offer; an unknown (or deleted) offer keeps the same shape, with its id
+    (0 when the link named none) and empty values, so invalid clicks parse like valid ones."""
     if offer is None:
-        return None
+        return {
+            "network_offer_id": offer_id or 0,
+            "network_id": 1,
+            "name": "",
+            "offer_status": "",
+            "network_tracking_domain_id": 0,
+        }
     return {
         "network_offer_id": offer.network_offer_id,
         "network_id": offer.network_id,
@@ -125,7 +133,7 @@ def click_to_wire(click: Click, offer: Offer | None, *, network_view: bool) -> d
     for name in _DEVICE_IDS:
         wire[name] = getattr(click, name)
     wire["relationship"] = {
-        "offer": offer_relationship(offer),
+        "offer": offer_relationship(offer, click.network_offer_id),
         "geolocation": {
             "country_code": click.country_code,
             "country_name": click.country_name,

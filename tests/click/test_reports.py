@@ -354,3 +354,62 @@ async def test_clicks_from_the_tracking_link_show_in_the_report(
     assert row["relationship"]["device_information"]["browser_name"] == "Firefox"
     assert row["relationship"]["offer"]["name"] == offer.name
     assert row["user_ip"] == "127.0.0.1"
+
+
+def _shape(value: Any) -> Any:
+    """A row's structure: keys and JSON types (int and float are both numbers)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+async def test_excluding_an_offer_keeps_invalid_clicks_of_the_same_shape(
+    app: ClicktrailApp, client: httpx.AsyncClient, network_headers: dict[str, str]
+) -> None:
+    offer: Offer = await make_offer(app.state.db)
+    affiliate: Affiliate = await make_affiliate(app.state.db)
+    valid = await client.get(
+        f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
+    )
+    assert valid.status_code == 302
+    unknown_offer = await client.get(f"/c?oid=999999&affid={affiliate.network_affiliate_id}")
+    unknown_affiliate = await client.get(f"/c?oid={offer.network_offer_id}&affid=999999")
+    assert unknown_offer.status_code == unknown_affiliate.status_code == 404
+    now = datetime.now(UTC)
+    window = {
+        "from": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "to": (now + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "timezone_id": 67,
+    }
+
+    async def rows(*exclusions: tuple[str, int]) -> list[dict[str, Any]]:
+        query = {"exclusions": [{"resource_type": t, "filter_id_value": v} for t, v in exclusions]}
+        response = await client.post(
+            "/v1/networks/reporting/clicks/stream",
+            json={**window, "query": query},
+            headers=network_headers,
+        )
+        assert response.status_code == 200, response.text
+        clicks: list[dict[str, Any]] = response.json()["clicks"]
+        return clicks
+
+    everything = await rows()
+    assert sorted(r["error_code"] for r in everything) == [0, 2, 4]
+    # Excluding the offer drops its clicks, not those whose offer is unknown.
+    [kept] = await rows(("offer", offer.network_offer_id))
+    assert kept["error_code"] == 2
+    assert kept["relationship"]["offer"]["network_offer_id"] == 0
+    assert kept["relationship"]["query_parameters"]["oid"] == "999999"
+    [kept] = await rows(("affiliate", affiliate.network_affiliate_id))
+    assert kept["error_code"] == 4
+    assert kept["network_affiliate_id"] == 0
+    # Invalid clicks parse like valid ones: same keys, same JSON types.
+    # query_parameters is an object, or null when there are none, as in the seed's rows.
+    by_code = {r["error_code"]: r for r in everything}
+    for row in by_code.values():
+        assert isinstance(row["relationship"].pop("query_parameters"), dict | None)
+    assert _shape(by_code[2]) == _shape(by_code[0]) == _shape(by_code[4])
