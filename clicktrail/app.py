@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -35,6 +36,9 @@ from clicktrail.validation import describe_validation_error
 
 log = structlog.get_logger("clicktrail.app")
 
+#: Where the documentation pages' scripts, styles and favicon are served.
+DOCS_ASSETS = "/docs/assets"
+
 API_PREFIXES = (
     "/v1/",
     "/api/",
@@ -57,7 +61,10 @@ def _render(request: Request, exc: ClicktrailError) -> JSONResponse:
 def create_api(state: AppState) -> FastAPI:
     from clicktrail.routers import ROUTERS
 
-    api = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the installed fastapi-offline package,
+    # served under /docs/assets, never from a CDN: they work on a host without internet.
+    api = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="clicktrail",
         version=__version__,
         description=(
