@@ -2,19 +2,19 @@
 
 Everything goes through the same services as the API (so the demo data obeys the same rules):
 three advertisers, five offers covering CPA, CPS, CPA+CPS, PRV and CPC with several events,
-four affiliates (one referred by another) and an affiliate API key. It refuses to run on a
-database that already has advertisers, affiliates or offers.
+four affiliates (one referred by another), a network API key and an affiliate API key. It
+refuses to run on a database that already has advertisers, affiliates or offers.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clicktrail.config import get_settings
+from clicktrail.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,6 +133,7 @@ class DemoNetwork:
     offer_ids: list[int] = field(default_factory=list)
     affiliate_ids: list[int] = field(default_factory=list)
     affiliate_key: str = ""
+    network_key: str = ""
 
 
 async def is_empty(session: AsyncSession) -> bool:
@@ -171,6 +172,7 @@ async def seed(session: AsyncSession) -> DemoNetwork:
     _key, demo.affiliate_key = await create_key(
         session, realm="affiliate", affiliate_id=demo.affiliate_ids[0], name="demo: Bluebird"
     )
+    _key, demo.network_key = await create_key(session, realm="network", name="demo: network")
     return demo
 
 
@@ -185,13 +187,39 @@ async def _run(db: Database) -> DemoNetwork:
         return await seed(session)
 
 
-def demo() -> None:
+def server_url(settings: Settings, url: str | None) -> str:
+    """Where a user reaches the server: ``url`` when given, else the tracking URL setting,
+    else ``http://{host}:{port}`` with a wildcard listen address replaced by 127.0.0.1."""
+    if url:
+        return url.rstrip("/")
+    if settings.tracking_url:
+        return settings.public_tracking_url()
+    host = settings.host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{settings.port}"
+
+
+def demo(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Base URL of the running server, as users reach it (default: "
+            "CLICKTRAIL_TRACKING_URL, else http://CLICKTRAIL_HOST:CLICKTRAIL_PORT).",
+        ),
+    ] = None,
+) -> None:
     """Seed a demo network into an empty database (refuses a non-empty one).
 
     Three advertisers, five offers (CPA, CPS, CPA+CPS, PRV, CPC; several events), four
-    affiliates and an affiliate API key, printed once to stderr.
+    affiliates, a network API key and an affiliate API key. The keys are printed once to
+    stderr, with commands ready to paste against the server's real URL.
 
     Example: CLICKTRAIL_DATABASE_URL=sqlite+aiosqlite:///./var/demo.db clicktrail demo
+    --url http://127.0.0.1:8080
     """
     from clicktrail.db import Database
     from clicktrail.migrations import upgrade
@@ -216,17 +244,20 @@ def demo() -> None:
             err=True,
         )
         raise typer.Exit(1) from None
-    base = settings.public_tracking_url()
+    base = server_url(settings, url)
     first_offer, first_affiliate = result.offer_ids[0], result.affiliate_ids[0]
     lines = [
         f"demo network ready: {len(result.advertiser_ids)} advertisers, "
         f"{len(result.offer_ids)} offers, {len(result.affiliate_ids)} affiliates",
         f"advertiser ids: {result.advertiser_ids}; offer ids: {result.offer_ids}; "
         f"affiliate ids: {result.affiliate_ids}",
+        f"network key, shown once: {result.network_key}",
         f"affiliate key for affiliate {first_affiliate} (Bluebird Media), shown once: "
         f"{result.affiliate_key}",
-        f"try: curl -H 'X-Eflow-API-Key: <network key>' {base}/v1/networks/offers/{first_offer}",
-        f"tracking link: {base}/c?oid={first_offer}&affid={first_affiliate}&sub1=demo",
+        f"try: curl -H 'X-Eflow-API-Key: {result.network_key}' "
+        f"'{base}/v1/networks/offers/{first_offer}'",
+        f"tracking link: curl -i '{base}/c?oid={first_offer}&affid={first_affiliate}&sub1=demo'",
+        f"API docs: {base}/docs",
     ]
     for line in lines:
         typer.echo(line, err=True)
