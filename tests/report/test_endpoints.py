@@ -256,3 +256,35 @@ async def test_export_neutralises_visitor_text_for_spreadsheets(
     # Text cells are quoted; numbers are not, so they stay numbers in a spreadsheet.
     plain = next(line for line in response.text.splitlines() if '"plain"' in line)
     assert plain.startswith(f'"{offer.network_offer_id}","\'=Offer","plain","plain",0,1,')
+
+
+async def test_columns_shape_is_as_documented(
+    client: httpx.AsyncClient, db: Database, network_headers: dict[str, str]
+) -> None:
+    """docs/api.md, "The `columns` shape": one cell per requested column, in request order,
+    string ids and labels; a bare string instead of an object is a 400."""
+    seeded = await _traffic(db)
+    columns = [{"column": "offer"}, {"column": "sub1"}, {"column": "date"}]
+    response = await client.post(TABLE, json=_body(columns=columns), headers=network_headers)
+    assert response.status_code == 200, response.text
+    midnight = DAY.replace(hour=0)
+    cells = {r["columns"][1]["id"]: r["columns"] for r in response.json()["table"]}
+    assert cells["fb"] == [
+        {"column_type": "offer", "id": str(seeded["offer"].network_offer_id), "label": "Shoes"},
+        {"column_type": "sub1", "id": "fb", "label": "fb"},
+        {
+            "column_type": "date",
+            "id": str(int(midnight.timestamp())),
+            "label": midnight.date().isoformat(),
+        },
+    ]
+    assert cells[""][1] == {"column_type": "sub1", "id": "", "label": ""}
+    hours = await client.post(
+        TABLE, json=_body(columns=[{"column": "hour"}]), headers=network_headers
+    )
+    assert hours.json()["table"][0]["columns"] == [
+        {"column_type": "hour", "id": "12", "label": "12:00"}
+    ]
+    bare = await client.post(TABLE, json=_body(columns=["offer"]), headers=network_headers)
+    assert bare.status_code == 400
+    assert bare.json()["Error"].startswith("columns.0 ")
