@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from clicktrail.advertiser import service
 from clicktrail.advertiser.schemas import AdvertiserIn, advertiser_out
 from clicktrail.deps import NetworkCaller, ReadSession, WriteSession
+from clicktrail.kit.ids import PathId
 from clicktrail.kit.paging import PageParams, paging
 
 router = APIRouter(prefix="/v1/networks/advertisers", tags=["advertisers"])
@@ -36,7 +37,7 @@ async def list_advertisers(
 
 @router.get("/{advertiser_id}")
 async def get_advertiser(
-    advertiser_id: int, session: ReadSession, _: NetworkCaller
+    advertiser_id: PathId, session: ReadSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """One advertiser; 404 when it does not exist."""
     return advertiser_out(await service.get_advertiser(session, advertiser_id))
@@ -44,7 +45,7 @@ async def get_advertiser(
 
 @router.put("/{advertiser_id}")
 async def replace_advertiser(
-    advertiser_id: int, body: AdvertiserIn, session: WriteSession, _: NetworkCaller
+    advertiser_id: PathId, body: AdvertiserIn, session: WriteSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """Replace an advertiser (Everflow's PUT: omitted fields revert to their defaults)."""
     return advertiser_out(await service.replace_advertiser(session, advertiser_id, body))

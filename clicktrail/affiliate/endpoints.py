@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from clicktrail.affiliate import service
 from clicktrail.affiliate.schemas import AffiliateIn, affiliate_out
 from clicktrail.deps import NetworkCaller, ReadSession, WriteSession
+from clicktrail.kit.ids import PathId
 from clicktrail.kit.paging import PageParams, paging
 
 router = APIRouter(prefix="/v1/networks/affiliates", tags=["affiliates"])
@@ -36,7 +37,7 @@ async def list_affiliates(
 
 @router.get("/{affiliate_id}")
 async def get_affiliate(
-    affiliate_id: int, session: ReadSession, _: NetworkCaller
+    affiliate_id: PathId, session: ReadSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """One affiliate; 404 when it does not exist."""
     return affiliate_out(await service.get_affiliate(session, affiliate_id))
@@ -44,7 +45,7 @@ async def get_affiliate(
 
 @router.put("/{affiliate_id}")
 async def replace_affiliate(
-    affiliate_id: int, body: AffiliateIn, session: WriteSession, _: NetworkCaller
+    affiliate_id: PathId, body: AffiliateIn, session: WriteSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """Replace an affiliate (Everflow's PUT: omitted fields revert to their defaults)."""
     return affiliate_out(await service.replace_affiliate(session, affiliate_id, body))

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from clicktrail.click import service
 from clicktrail.click.schemas import ClickStreamRequest, TrackingLinkOut, TrackingLinkRequest
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State
+from clicktrail.kit.ids import PathKey
 
 router = APIRouter(tags=["clicks"])
 
@@ -49,7 +50,7 @@ async def affiliate_click_stream(
 
 @router.get("/v1/affiliates/reporting/clicks/{transaction_id}")
 async def affiliate_click(
-    transaction_id: str, session: ReadSession, caller: AffiliateCaller
+    transaction_id: PathKey, session: ReadSession, caller: AffiliateCaller
 ) -> dict[str, Any]:
     """One of the calling affiliate's clicks; 404 for anyone else's."""
     return await service.click_by_id(session, transaction_id, affiliate_id=caller.affiliate_id)
@@ -65,7 +66,7 @@ async def network_click_stream(
 
 @router.get("/v1/networks/reporting/clicks/{transaction_id}")
 async def network_click(
-    transaction_id: str, session: ReadSession, _: NetworkCaller
+    transaction_id: PathKey, session: ReadSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """One click by its transaction id."""
     return await service.click_by_id(session, transaction_id, affiliate_id=None)

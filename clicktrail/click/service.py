@@ -19,6 +19,7 @@ from clicktrail.click.schemas import (
 )
 from clicktrail.config import Settings
 from clicktrail.errors import ClicktrailError, NotFound, ValidationFailed
+from clicktrail.kit import ids
 from clicktrail.kit.timeutil import parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
 from clicktrail.report import rollup
@@ -97,7 +98,7 @@ def _group(items: list[ClickFilter], kinds: Mapping[str, str], field: str) -> di
             )
         value: Any = item.filter_id_value.strip()
         if column in _INT_COLUMNS:
-            if not value.isdigit() or len(value) > 10:
+            if ids.parse_int_id(value) is None:
                 raise ValidationFailed(
                     f"{kind} filter needs a numeric id, got {item.filter_id_value!r}",
                     field=f"{field}[{index}].filter_id_value",

@@ -19,7 +19,7 @@ from clicktrail.conversion.schemas import (
 from clicktrail.conversion.wire import conversion_out
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State, WriteSession
 from clicktrail.errors import NotFound
-from clicktrail.kit.ids import is_hex_id
+from clicktrail.kit.ids import PathKey, is_hex_id
 from clicktrail.kit.paging import PageParams, paging
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Conversion
@@ -72,7 +72,7 @@ async def network_conversion_report(
 
 @router.get("/v1/networks/reporting/conversions/{conversion_id}")
 async def network_conversion(
-    conversion_id: str, session: ReadSession, _: NetworkCaller
+    conversion_id: PathKey, session: ReadSession, _: NetworkCaller
 ) -> dict[str, Any]:
     conversion = await _get(session, conversion_id)
     return conversion_out(conversion, await report.related(session, [conversion]))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.conversion import repository
 from clicktrail.conversion.schemas import ConversionReportIn
 from clicktrail.errors import ValidationFailed
+from clicktrail.kit import ids
 from clicktrail.kit.paging import PageRequest
 from clicktrail.kit.timeutil import parse_local_date_or_datetime
 from clicktrail.meta.timezones import zone_for
@@ -107,12 +108,13 @@ def conditions(body: ConversionReportIn, *, affiliate_id: int | None) -> list[Co
         if kind in _INT_FILTERS:
             ints = []
             for value in values:
-                if not value.isdigit() or len(value) > 9:
+                number = ids.parse_int_id(value)
+                if number is None:
                     raise ValidationFailed(
                         f"filter {kind} needs an integer id, got {value!r}",
                         field="query.filters.filter_id_value",
                     )
-                ints.append(int(value))
+                ints.append(number)
             where.append(_INT_FILTERS[kind].in_(ints))
         else:
             texts = [v.lower() for v in values] if kind in _LOWER else values

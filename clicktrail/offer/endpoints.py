@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from clicktrail.deps import NetworkCaller, ReadSession, WriteSession
+from clicktrail.kit.ids import PathId
 from clicktrail.kit.paging import PageParams, paging
 from clicktrail.offer import service
 from clicktrail.offer.schemas import OfferIn, offer_out
@@ -49,7 +50,7 @@ async def list_offers(
 
 @router.get("/{offer_id}")
 async def get_offer(
-    offer_id: int, session: ReadSession, _: NetworkCaller, relationship: Relationships = None
+    offer_id: PathId, session: ReadSession, _: NetworkCaller, relationship: Relationships = None
 ) -> dict[str, Any]:
     """One offer with its entries; 404 when it does not exist."""
     offer = await service.get_offer(session, offer_id)
@@ -61,7 +62,7 @@ async def get_offer(
 
 @router.put("/{offer_id}")
 async def replace_offer(
-    offer_id: int, body: OfferIn, session: WriteSession, _: NetworkCaller
+    offer_id: PathId, body: OfferIn, session: WriteSession, _: NetworkCaller
 ) -> dict[str, Any]:
     """Replace an offer and its entries (Everflow's PUT: omitted fields revert to defaults).
     Entries named by ``network_offer_payout_revenue_id`` keep their id and event id."""

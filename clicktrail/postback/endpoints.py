@@ -14,13 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State, WriteSession
+from clicktrail.kit.ids import PathId
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.postback import resend, service
 from clicktrail.postback.schemas import AffiliatePixelIn, NetworkPixelIn, PixelReportIn
 
 router = APIRouter(tags=["pixels"])
 
-PixelId = Annotated[int, Path(ge=1, le=MAX_INT32, description="The pixel's network_pixel_id.")]
+PixelId = Annotated[PathId, Path(ge=1, le=MAX_INT32, description="The pixel's network_pixel_id.")]
 FilterParam = Annotated[
     list[str] | None, Query(alias="filter", description="Everflow filter: field=value.")
 ]

@@ -19,6 +19,7 @@ from clicktrail.compat.affonso_schemas import (
 )
 from clicktrail.deps import BearerCaller, ReadSession, WriteSession
 from clicktrail.errors import ValidationFailed
+from clicktrail.kit.ids import PathKey
 from clicktrail.referral import exchange, incentive, partners, repository
 
 router = APIRouter(tags=["affonso: setup"])
@@ -51,14 +52,16 @@ async def create_incentive(
 
 
 @router.get("/v1/incentives/{incentive_id}", summary="Get an incentive")
-async def get_incentive(incentive_id: str, session: ReadSession, _: BearerCaller) -> JSONResponse:
+async def get_incentive(
+    incentive_id: PathKey, session: ReadSession, _: BearerCaller
+) -> JSONResponse:
     return affonso.success(affonso.incentive_object(await incentive.get(session, incentive_id)))
 
 
 @router.put("/v1/incentives/{incentive_id}", summary="Update an incentive")
 @router.patch("/v1/incentives/{incentive_id}", include_in_schema=False)
 async def update_incentive(
-    incentive_id: str, body: IncentiveUpdate, session: WriteSession, _: BearerCaller
+    incentive_id: PathKey, body: IncentiveUpdate, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     updated = await incentive.update(session, incentive_id, body)
     return affonso.success(affonso.incentive_object(updated))
@@ -66,7 +69,7 @@ async def update_incentive(
 
 @router.delete("/v1/incentives/{incentive_id}", summary="Delete an incentive")
 async def delete_incentive(
-    incentive_id: str, session: WriteSession, _: BearerCaller
+    incentive_id: PathKey, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     await incentive.delete(session, incentive_id)
     return _deleted("incentive")
@@ -91,7 +94,7 @@ async def create_group(body: GroupIn, session: WriteSession, _: BearerCaller) ->
 
 
 @router.get("/v1/program/groups/{group_id}", summary="Get an affiliate group")
-async def get_group(group_id: str, session: ReadSession, _: BearerCaller) -> JSONResponse:
+async def get_group(group_id: PathKey, session: ReadSession, _: BearerCaller) -> JSONResponse:
     group = await partners.get_group(session, group_id)
     counts = await repository.group_member_counts(session)
     return affonso.success(affonso.group_object(group, counts.get(group.affiliate_group_id, 0)))
@@ -100,7 +103,7 @@ async def get_group(group_id: str, session: ReadSession, _: BearerCaller) -> JSO
 @router.patch("/v1/program/groups/{group_id}", summary="Update an affiliate group")
 @router.put("/v1/program/groups/{group_id}", include_in_schema=False)
 async def update_group(
-    group_id: str, body: GroupUpdate, session: WriteSession, _: BearerCaller
+    group_id: PathKey, body: GroupUpdate, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     group = await partners.update_group(session, group_id, body)
     counts = await repository.group_member_counts(session)
@@ -108,7 +111,7 @@ async def update_group(
 
 
 @router.delete("/v1/program/groups/{group_id}", summary="Delete an affiliate group")
-async def delete_group(group_id: str, session: WriteSession, _: BearerCaller) -> JSONResponse:
+async def delete_group(group_id: PathKey, session: WriteSession, _: BearerCaller) -> JSONResponse:
     await partners.delete_group(session, group_id)
     return _deleted("group")
 
@@ -123,7 +126,7 @@ async def list_codes(session: ReadSession, _: BearerCaller) -> JSONResponse:
 
 
 @router.get("/v1/affiliate-codes/{affiliate_id}", summary="An affiliate's tracking id and group")
-async def get_code(affiliate_id: str, session: ReadSession, _: BearerCaller) -> JSONResponse:
+async def get_code(affiliate_id: PathKey, session: ReadSession, _: BearerCaller) -> JSONResponse:
     return affonso.success(
         affonso.affiliate_code_object(await partners.get_code(session, affiliate_id))
     )
@@ -131,7 +134,7 @@ async def get_code(affiliate_id: str, session: ReadSession, _: BearerCaller) -> 
 
 @router.put("/v1/affiliate-codes/{affiliate_id}", summary="Set an affiliate's tracking id/group")
 async def set_code(
-    affiliate_id: str, body: AffiliateCodeIn, session: WriteSession, _: BearerCaller
+    affiliate_id: PathKey, body: AffiliateCodeIn, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     code = await partners.set_code(session, affiliate_id, body)
     return affonso.success(affonso.affiliate_code_object(code))

@@ -23,6 +23,7 @@ from clicktrail.compat.affonso_schemas import (
     SignupIn,
 )
 from clicktrail.deps import BearerCaller, ReadSession, State, WriteSession
+from clicktrail.kit.ids import PathKey
 from clicktrail.referral import commission, service
 
 router = APIRouter(tags=["affonso"])
@@ -76,7 +77,7 @@ async def list_referrals(
 
 
 @router.get("/v1/referrals/{referral_id}", summary="Get a referral")
-async def get_referral(referral_id: str, session: ReadSession, _: BearerCaller) -> JSONResponse:
+async def get_referral(referral_id: PathKey, session: ReadSession, _: BearerCaller) -> JSONResponse:
     return affonso.success(
         affonso.referral_object(await service.get_referral(session, referral_id))
     )
@@ -85,7 +86,7 @@ async def get_referral(referral_id: str, session: ReadSession, _: BearerCaller) 
 @router.put("/v1/referrals/{referral_id}", summary="Update a referral (attach a customer_id)")
 @router.patch("/v1/referrals/{referral_id}", include_in_schema=False)
 async def update_referral(
-    referral_id: str, body: ReferralUpdate, session: WriteSession, _: BearerCaller
+    referral_id: PathKey, body: ReferralUpdate, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     referral = await service.update_referral(session, referral_id, body)
     return affonso.success(affonso.referral_object(referral))
@@ -105,14 +106,16 @@ async def create_conversion(
 
 
 @router.get("/v1/conversions/{conversion_id}", summary="Get a referral conversion")
-async def get_conversion(conversion_id: str, session: ReadSession, _: BearerCaller) -> JSONResponse:
+async def get_conversion(
+    conversion_id: PathKey, session: ReadSession, _: BearerCaller
+) -> JSONResponse:
     found = await commission.get(session, conversion_id)
     return affonso.success(affonso.conversion_object(found, replayed=False))
 
 
 @router.post("/v1/conversions/{conversion_id}/refund", summary="Refund a conversion")
 async def refund_conversion(
-    conversion_id: str, body: RefundIn, session: WriteSession, _: BearerCaller
+    conversion_id: PathKey, body: RefundIn, session: WriteSession, _: BearerCaller
 ) -> JSONResponse:
     outcome = await commission.refund(session, conversion_id, body)
     return affonso.success(affonso.conversion_object(outcome.commission, replayed=outcome.replayed))

@@ -106,7 +106,7 @@ async def set_code(
     if "tracking_id" in sent:
         tracking_id = body.tracking_id.strip() if body.tracking_id is not None else None
         if tracking_id is not None:
-            if tracking_id.isdigit():
+            if tracking_id.isdigit():  # any script's digits: never confusable with an id
                 raise ValidationFailed(
                     "tracking_id may not be all digits (those name affiliates by id)",
                     field="tracking_id",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.compat.affonso_schemas import ClickIn, ReferralUpdate, SignupIn
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
+from clicktrail.kit import ids
 from clicktrail.kit.ids import is_hex_id, new_hex_id
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Click, Offer, Referral
@@ -36,10 +37,10 @@ def check_email(email: str | None) -> None:
 
 def parse_int_id(value: str, field: str, what: str) -> int:
     """A numeric id from the wire; anything else names nothing, hence 404."""
-    text = value.strip()
-    if not text.isdigit() or len(text) > 18:
+    number = ids.parse_int_id(value)
+    if number is None:
         raise NotFound(f"{what} {value!r} not found", field=field)
-    return int(text)
+    return number
 
 
 async def program(session: AsyncSession, program_id: str, field: str = "program_id") -> Offer:
@@ -56,8 +57,8 @@ async def affiliate_for_tracking_id(
     all digits, so the two cannot collide)."""
     code = await repository.code_by_tracking_id(session, tracking_id)
     affiliate_id = code.network_affiliate_id if code is not None else None
-    if affiliate_id is None and tracking_id.isdigit() and len(tracking_id) <= 18:
-        affiliate_id = int(tracking_id)
+    if affiliate_id is None:
+        affiliate_id = ids.parse_int_id(tracking_id)
     affiliate = await repository.affiliate(session, affiliate_id) if affiliate_id else None
     if affiliate is None:
         raise NotFound(f"no affiliate has tracking id {tracking_id!r}", field=field)
@@ -301,10 +302,10 @@ async def list_referrals(
     whether more rows lie beyond it in the direction walked."""
     filters: dict[str, Any] = {}
     if affiliate_id is not None:
-        text = affiliate_id.strip()
-        if not text.isdigit() or len(text) > 18:
+        number = ids.parse_int_id(affiliate_id.strip())
+        if number is None:
             return [], False
-        filters["network_affiliate_id"] = int(text)
+        filters["network_affiliate_id"] = number
     if external_user_id is not None:
         filters["external_user_id"] = external_user_id
     if customer_id is not None:
