@@ -107,7 +107,8 @@ def test_demo_seeds_once_then_refuses(database_file: Path) -> None:
     counts = (_query(database_file, Advertiser), _query(database_file, Offer))
     assert counts == (3, 5)
     assert _query(database_file, Affiliate) == 4
-    assert _query(database_file, ApiKey) == 1
+    assert _query(database_file, ApiKey) == 2  # a network key and an affiliate key
+    assert "network key, shown once: " in result.stderr
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 1
     assert "already has" in again.stderr
