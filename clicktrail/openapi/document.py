@@ -9,6 +9,7 @@ the dialect of the operation's path, and drops components nothing refers to any 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -64,6 +65,8 @@ def build(api: FastAPI) -> dict[str, Any]:
         for method, operation in item.items():
             spec = OPERATIONS.get(f"{method.upper()} {path}")
             if spec is not None:
+                if "{" in path:  # a path id that is not plain ASCII digits (kit.ids)
+                    spec = replace(spec, errors=(*spec.errors, 400))
                 operation["responses"] = responses(spec, dialect_for_path(path), refs)
                 if spec.accepts:
                     operation.setdefault("requestBody", _raw_body(spec.accepts))

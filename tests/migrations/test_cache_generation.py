@@ -14,7 +14,7 @@ def test_cache_generation_row_is_created_and_dropped(empty_url: str) -> None:
         empty_url, lambda c: c.execute(text("SELECT id, generation FROM cache_generation")).all()
     )
     assert [tuple(row) for row in rows] == [(1, 0)]
-    downgrade(empty_url, "0015")
+    downgrade(empty_url, "0018")
     assert "cache_generation" not in _inspect(empty_url, _tables)
     upgrade(empty_url)
     assert "cache_generation" in _inspect(empty_url, _tables)

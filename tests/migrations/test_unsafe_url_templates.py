@@ -98,7 +98,7 @@ async def _read(url: str) -> tuple[dict[int, Offer], dict[int, Pixel], dict[str,
 
 def test_0016_flags_templates_with_a_macro_in_the_host(empty_url: str) -> None:
     upgrade(empty_url)
-    downgrade(empty_url, "0015")  # 0016 changes no schema: the tables stay as they are
+    downgrade(empty_url, "0017")  # 0016 changes no schema: the tables stay as they are
     seeded = asyncio.run(_seed(empty_url))
     upgrade(empty_url)
     offers, pixels, deliveries, fallback = asyncio.run(_read(empty_url))
@@ -129,7 +129,7 @@ def test_0016_flags_templates_with_a_macro_in_the_host(empty_url: str) -> None:
     assert fallback is None
 
     # Running it again (down and up) changes nothing more.
-    downgrade(empty_url, "0015")
+    downgrade(empty_url, "0017")
     upgrade(empty_url)
     again = asyncio.run(_read(empty_url))
     assert again[0][seeded.bad_offer].internal_notes == bad.internal_notes

@@ -1,7 +1,7 @@
 """url templates: flag the rows whose macros could choose a URL's host
 
 Revision ID: 0016
-Revises: 0018
+Revises: 0017
 Create Date: 2026-12-02
 
 From now on a URL template with a macro in its scheme, host, port or user part is refused
@@ -32,7 +32,7 @@ from clicktrail.kit.timeutil import utcnow
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -1,7 +1,7 @@
 """tracking: the cache generation, bumped by every write of what tracking links resolve to
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07
 
 ``cache_generation``: one row (``id`` 1) whose ``generation`` grows in the same transaction
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | None = None
 depends_on: str | None = None
 
