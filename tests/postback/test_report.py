@@ -223,35 +223,7 @@ async def test_table_stops_at_1000_and_export_does_not(
         network_affiliate_id=world.affiliate.network_affiliate_id,
         postback_url="https://x.example/",
     )
-    rows = [
-        {
-            "network_id": 1,
-            "network_pixel_id": pixel.network_pixel_id,
-            "conversion_id": f"{i:032x}",
-            "transaction_id": "",
-            "network_offer_id": world.offer.network_offer_id,
-            "network_affiliate_id": world.affiliate.network_affiliate_id,
-            "network_offer_payout_revenue_id": 0,
-            "event_id": 0,
-            "delivery_method": "postback",
-            "pixel_level": "global",
-            "pixel_type": "conversion",
-            "payload": "https://x.example/",
-            "state": "succeeded",
-            "attempts": 1,
-            "failed_attempts": 0,
-            "next_attempt_at": DAY,
-            "last_attempt_at": DAY,
-            "delivered_at": DAY,
-            "last_status_code": 200,
-            "debug_information": "",
-            "conversion_status": "approved",
-            "conversion_status_note": "",
-            "created_at": DAY,
-            "updated_at": DAY,
-        }
-        for i in range(2345)
-    ]
+    rows = [_delivery(world, pixel.network_pixel_id, i) for i in range(2345)]
     async with db.write() as session:
         await repository.add_deliveries(session, rows)
 
