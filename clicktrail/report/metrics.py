@@ -72,7 +72,7 @@ _SCALE = {2: 100.0, 4: 10_000.0}
 
 
 def _round(value: float, places: int) -> float:
-    """``round(value, places)``, the same float, 2x faster (``round`` with places formats
+    """``round(value, places)``, the same float, cheaper (``round`` with places formats
     the decimal digits). When ``value * 10**places`` is not within 1e-5 of a half, its
     nearest integer ``n`` is the rounded decimal, and ``n / 10**places`` (a correctly
     rounded division) is the float nearest to it, which is what ``round`` returns. Halves,

@@ -115,9 +115,9 @@ async def many_values(session: AsyncSession, parts: Sequence[Part], limit: int) 
     ``values`` cube holds more than twice ``limit`` rows (one per value, each its own table
     row), or from a cube of values by entity more than four times (one per entity and value;
     an event id splits only event conversions' rows). Those reports are then served by
-    the solo path, or by the narrow first pass, which reads every row twice and lost to
-    grouping them once on offer x sub2 (25,500 groups: 491 vs 412 ms on SQLite) while it
-    won on offer x sub1 (180,000: 372 vs 469 ms). A friendly report (20 values per
+    the solo path, or by the narrow first pass, which reads every row twice: it lost to
+    grouping them once on offer x sub2 (25,500 groups) and won on offer x sub1 (180,000;
+    docs/benchmarks.md). A friendly report (20 values per
     affiliate) skips both. One index-only count."""
     longest: tuple[int, Part, int] | None = None
     for part in parts:

@@ -94,7 +94,7 @@ def _order(source: Any, total: Any, invalid: Any, cv: Any, keys: Sequence[Any]) 
 
 def _by_length(parts: Sequence[Part]) -> list[Part]:
     """SQLite: one part per block length, ``days = n AND bucket IN (...)`` being one index
-    range (over an OR of lengths SQLite collected and sorted row ids first, 1.5x slower).
+    range (over an OR of lengths SQLite collects and sorts row ids first, which is slower).
     PostgreSQL combines the OR with bitmaps and does better with fewer parts."""
     out: list[Part] = []
     for part in parts:
@@ -185,13 +185,13 @@ async def report_rows(
             c = both.c
             order = [text_order(c[k], postgres) for k in names]
             stmt = select(both).order_by(*_order(both, c.total_click, c.invalid_click, c.cv, order))
-    # Slicing a plain tuple is four times faster than slicing a Row.
+    # Slicing a plain tuple is cheaper than slicing a Row (docs/benchmarks.md).
     fold = carry.fold
     rows_read = map(tuple, (await session.execute(stmt)).all())
     result = [(*r[:key_end], *fold(r[key_end:])) for r in rows_read]
     if limit is not None:
         # At most limit + 1 rows: ordered here (Python orders text by code point, as both
-        # engines do), which cost PostgreSQL ~60 ms for 10,000 rows of text keys.
+        # engines do), cheaper than a second SQL sort with the totals row (ADR 0047).
         totals_row = next(r for r in result if r[0] == -1)
         rows = [r for r in result if r[0] != -1]
         result = [totals_row, *sorted(rows, key=_row_order(len(totals_row)))]
@@ -224,12 +224,11 @@ async def snapshot(session: AsyncSession) -> None:
 
 async def _postgres_settings(session: AsyncSession) -> None:
     """For this transaction only (ADR 0046): no JIT (compiling the wide statement took
-    longer than running it: 1.0 s for a 0.9 s date x country report); a plan for these
-    parameters every time (from the sixth run of a prepared statement PostgreSQL may keep a
-    generic plan, which took a hostile sub1 report from 0.5 to 1.2 s); room to group and
-    sort in memory instead of spilling to disk; no parallel workers (starting them cost more
-    than they saved on every bench report, up to 20 ms of a 110 ms one, and a server runs
-    reports side by side on few cores)."""
+    longer than running it); a plan for these parameters every time (from the sixth run of
+    a prepared statement PostgreSQL may keep a generic plan, much slower for a hostile sub1
+    report); room to group and sort in memory instead of spilling to disk; no parallel
+    workers (starting them cost more than they saved on every bench report, and a server
+    runs reports side by side on few cores). Measurements: docs/benchmarks.md."""
     await session.execute(
         text(
             "SELECT set_config('jit', 'off', true), "

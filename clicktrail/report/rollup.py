@@ -16,8 +16,8 @@ CONTRACT (owned by the aggregated-reporting work; the click and conversion paths
 
   The function is pure Python (no I/O): it aggregates the batch per rollup key first, one
   upsert per distinct key (hour rows only for today's clicks: entity, dims, and one per
-  non-empty sub/source/city value; measured ~7 ms Python + ~8 ms SQLite per 1,000 clicks of
-  very diverse traffic, less on concentrated traffic). Pass the batch as a whole; the
+  non-empty sub/source/city value; diverse traffic costs more than concentrated traffic,
+  docs/benchmarks.md). Pass the batch as a whole; the
   statements are independent of each other and of their order. ``created_at`` must be an
   aware datetime (naive is read as UTC). An empty batch gives ``[]``.
 * Clicks written through the ORM (not the hot path): ``await add_clicks(session, rows)``,

@@ -115,8 +115,7 @@ async def _by_bucket(
     bucket takes two statements. The totals (whole range) ride along with the first run.
     Given ``whole`` (the range's own pieces), a next run that would read every bucket left
     reads the whole report in one statement instead: the hours of day left are scattered
-    hours, which PostgreSQL read three times slower than the range (``hour`` alone, 24
-    rows: 28 -> 92 ms)."""
+    hours, which PostgreSQL reads more slowly than the range (docs/benchmarks.md)."""
     rows: list[tuple[Key, tuple[int, ...]]] = []
     total: list[int] | None = None
     start, take = 0, 1

@@ -5,7 +5,7 @@ gets a value read by a query that *started after the click arrived*, so any API 
 committed before the click is seen (ADR 0071):
 
 * SQLite: a primary-key read of one row on a private ``sqlite3`` connection, on the event
-  loop (a few microseconds; WAL readers never wait for the writer).
+  loop (cheap; WAL readers never wait for the writer).
 * PostgreSQL: one dedicated asyncpg connection; concurrent clicks share reads. A click that
   arrives while a read is in flight waits for the next read, which starts when that one
   ends, so one round trip serves every click that queued behind it.

@@ -2,9 +2,9 @@
 
 * SQLite: a writer process of its own (clicktrail/tracking/sqlite_writer.py) that receives
   each batch over a pipe and answers once it is committed. Inserting a click with its five
-  indexes and rollups costs SQLite tens of microseconds of CPU under the GIL; measured on the
-  event loop (or in a thread, where the GIL convoy is worse) that capped the redirect well
-  below half of a bare ASGI 302, so the work moves to another core (docs/adr/0011).
+  indexes and rollups costs SQLite CPU under the GIL; on the event loop (or in a thread,
+  where the GIL convoy is worse) that capped the redirect well below half of a bare ASGI
+  302, so the work moves to another core (docs/adr/0011, docs/benchmarks.md).
 * PostgreSQL: one asyncpg connection; ``COPY`` (binary) of the batch, then the rollup upserts,
   in one transaction; asyncpg does the I/O without holding the loop.
 

@@ -5,10 +5,9 @@ tuples in ``COLUMNS`` order with ``created_at`` as epoch seconds, money as text 
 ``query_parameters`` as a dict; they are turned back into the row dicts the rollup contract
 expects.
 
-Per click, measured in process on a 2-core VM (batches of 64, synchronous=NORMAL; ADR 0016):
-the insert with its five indexes ~19 µs, the rollup aggregation ~14 µs plus ~2 µs of
-upserts, the commit (WAL pages of the random-keyed visitor index) 10-25 µs, decoding and
-re-encoding the rows ~8 µs, the visitor lookup ~5 µs.
+Per click the CPU goes to the insert with its five indexes, the rollup aggregation, the
+commit (WAL pages of the random-keyed visitor index), decoding the rows, the visitor lookup
+and the rollup upserts (ADR 0016; figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -103,8 +102,8 @@ class SqliteBatchWriter:
         floor = sqlite_timestamp(since)
         for chunk in self._chunks(hashes):
             # One backward probe of ix_click_visitor per visitor (SQLite's min/max
-            # optimisation). `IN (...) GROUP BY` read every click of a visitor in the window:
-            # 40 µs per click once a few visitors came back hundreds of times.
+            # optimisation). `IN (...) GROUP BY` read every click of a visitor in the window,
+            # which grew costly once a few visitors came back hundreds of times.
             marks = ", ".join("(?)" for _ in chunk)
             cursor = self.conn.execute(
                 "SELECT v.column1, (SELECT MAX(created_at) FROM click "

@@ -1,8 +1,8 @@
 """The SQLite click writer process: ``python -m clicktrail.tracking.sqlite_writer PATH SYNC``.
 
 The server starts it (clicktrail/tracking/sinks.py, ``SqliteProcessSink``) and talks to it
-over stdin/stdout, one batch at a time. Inserting into SQLite costs tens of microseconds
-of CPU per click, with the GIL held; here that work runs on another core while the
+over stdin/stdout, one batch at a time. Inserting into SQLite costs CPU per click, with
+the GIL held; here that work runs on another core while the
 server's event loop keeps answering requests. The process exits when its stdin closes, so
 it never outlives the server (a batch it is committing when the server dies is still
 committed). It ignores SIGINT and SIGTERM, which a terminal or a service manager sends to

@@ -95,7 +95,7 @@ def _create(cube: str, keys: tuple[str, ...]) -> None:
             f"WHERE bucket < {_MARK} - {_MARK} % {span} GROUP BY {start}, {key_list}"
         )
     # Statistics now, not when autovacuum gets to it: without them PostgreSQL planned an
-    # affiliate x sub1 report over the new blocks at 59 s instead of 0.45 s.
+    # affiliate x sub1 report over the new blocks far worse (docs/benchmarks.md).
     op.execute(f"ANALYZE {day}")
     op.execute(f"ANALYZE {block}")
 
