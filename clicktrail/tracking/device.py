@@ -1,8 +1,8 @@
 """Device information from the user agent (ua-parser), cached per user agent.
 
 The fields are the click's ``device_information`` columns. A user agent is parsed once
-(costly next to a dict hit) and then served from a dict; the cache is emptied when it reaches its size limit,
-which keeps memory bounded without per-hit bookkeeping.
+(costly next to a dict hit) and then served from a dict; the cache is emptied when it
+reaches its size limit, which keeps memory bounded without per-hit bookkeeping.
 """
 
 from __future__ import annotations
