@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 import structlog
+from cachetools import FIFOCache
 
 from clicktrail.db import Database
 from clicktrail.tracking import repository
@@ -32,8 +33,9 @@ log = structlog.get_logger("clicktrail.tracking.cache")
 
 REFRESH_SECONDS = 1.0
 FULL_RELOAD_SECONDS = 60.0
-#: Ids found missing in the database, remembered until the next reload (at most this many).
-MISSING_LIMIT = 10_000
+#: Ids found missing in the database, remembered until the next reload (at most this many
+#: offers and as many affiliates; past that the oldest go first; ADR 0080).
+MISSING_LIMIT = 5_000
 
 #: Everflow shows click-level revenue and payout types in upper case (seed 003: "CPA").
 _REVENUE_TYPES = {"rpc": "CPC", "rpa": "CPA", "rps": "CPS", "rpa_rps": "CPA_CPS", "rpm": "CPM"}
@@ -124,8 +126,8 @@ class TrackingCache:
         #: How many reloads ran (a reading for tests and metrics).
         self.reloads = 0
         self.probe = probe if probe is not None else probe_for(db.url)
-        self._missing_offers: set[int] = set()
-        self._missing_affiliates: set[int] = set()
+        self._missing_offers: FIFOCache[int, bool] = FIFOCache(MISSING_LIMIT)
+        self._missing_affiliates: FIFOCache[int, bool] = FIFOCache(MISSING_LIMIT)
         self._reload_lock = asyncio.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._wake = asyncio.Event()
@@ -177,13 +179,10 @@ class TrackingCache:
             log.info("tracking_cache_miss_found", offer_id=offer_id, affiliate_id=affiliate_id)
             await self.reload()
             return
-        if len(self._missing_offers) + len(self._missing_affiliates) >= MISSING_LIMIT:
-            self._missing_offers.clear()
-            self._missing_affiliates.clear()
         if offer_id is not None:
-            self._missing_offers.add(offer_id)
+            self._missing_offers[offer_id] = True
         if affiliate_id is not None:
-            self._missing_affiliates.add(affiliate_id)
+            self._missing_affiliates[affiliate_id] = True
 
     def invalidate(self) -> None:
         """Reload at the next opportunity (a fraction of a second)."""
@@ -215,8 +214,8 @@ class TrackingCache:
         self.affiliates = affiliates
         self.fallback = UrlTemplate(fallback) if fallback else None
         self._fingerprint = stamp
-        self._missing_offers = set()
-        self._missing_affiliates = set()
+        self._missing_offers = FIFOCache(MISSING_LIMIT)
+        self._missing_affiliates = FIFOCache(MISSING_LIMIT)
         self.generation = generation
         self.reloads += 1
         self.loaded = True

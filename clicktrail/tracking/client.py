@@ -2,11 +2,13 @@
 
 ``X-Forwarded-For`` is read right to left, skipping addresses of trusted proxies; the first
 untrusted address is the client. A header from an untrusted peer is ignored, so a visitor
-cannot choose its own IP. IPv4-mapped IPv6 addresses are shown as IPv4.
+cannot choose its own IP. IPv4-mapped IPv6 addresses are shown as IPv4. Answers are kept
+per address in ``functools.lru_cache`` (C-level, so a hit costs about a dict lookup; ADR 0080).
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -42,28 +44,12 @@ class ClientIpResolver:
         self.networks: tuple[IPNetwork, ...] = tuple(
             ipaddress.ip_network(cidr.strip(), strict=False) for cidr in trusted_proxies
         )
-        self._trusted: dict[str, bool] = {}
-        self._normal: dict[str, str] = {}
+        self._normalize = functools.lru_cache(maxsize=_CACHE_LIMIT)(normalize)
+        self._is_trusted = functools.lru_cache(maxsize=_CACHE_LIMIT)(self._trusted)
 
-    def _normalize(self, address: str) -> str:
-        known = self._normal.get(address)
-        if known is None:
-            known = normalize(address)
-            if len(self._normal) >= _CACHE_LIMIT:
-                self._normal.clear()
-            self._normal[address] = known
-        return known
-
-    def _is_trusted(self, address: str) -> bool:
-        known = self._trusted.get(address)
-        if known is not None:
-            return known
+    def _trusted(self, address: str) -> bool:
         parsed = _parse(address)
-        trusted = parsed is not None and any(parsed in net for net in self.networks)
-        if len(self._trusted) >= _CACHE_LIMIT:
-            self._trusted.clear()
-        self._trusted[address] = trusted
-        return trusted
+        return parsed is not None and any(parsed in net for net in self.networks)
 
     def resolve(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client IP for a request from ``peer`` carrying ``forwarded_for``."""

@@ -5,11 +5,13 @@ DB-IP's "IP to City Lite") and an ASN database (GeoLite2-ASN or DB-IP's "IP to A
 a GeoIP2-ISP file works too). Both vendors use the same record layout; fields a file does
 not carry (DB-IP has no metro code or time zone) stay empty. With no file configured every
 geolocation field is empty. A lookup that fails for any reason leaves the fields empty:
-enrichment never costs a click.
+enrichment never costs a click. Results are kept per IP in ``functools.lru_cache``
+(C-level, least recently used out first; ADR 0080).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import maxminddb
@@ -115,7 +117,7 @@ class GeoLocator:
         self.city = _open(city_path, "city")
         self.asn = _open(asn_path, "asn")
         self.limit = limit
-        self._cache: dict[str, dict[str, Any]] = {}
+        self._cached = functools.lru_cache(maxsize=limit)(self._resolve)
 
     @property
     def enabled(self) -> bool:
@@ -138,13 +140,7 @@ class GeoLocator:
     def lookup(self, ip: str) -> dict[str, Any]:
         if not ip or not self.enabled:
             return EMPTY
-        fields = self._cache.get(ip)
-        if fields is None:
-            fields = self._resolve(ip)
-            if len(self._cache) >= self.limit:
-                self._cache.clear()
-            self._cache[ip] = fields
-        return fields
+        return self._cached(ip)
 
     def close(self) -> None:
         for reader in (self.city, self.asn):

@@ -9,6 +9,7 @@ here touches the database or the network.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -75,6 +76,15 @@ def language_of(accept_language: str) -> str:
     return clip_column("language", first.split("-", 1)[0].lower()) if first != "*" else ""
 
 
+@functools.lru_cache(maxsize=10_000)
+def _languages(accept_language: str) -> dict[str, str]:
+    """The language columns of an Accept-Language header (cached: few distinct headers)."""
+    return {
+        "http_accept_language": clip_column("http_accept_language", accept_language),
+        "language": language_of(accept_language),
+    }
+
+
 @dataclass(slots=True)
 class Visit:
     """What the request tells about the visitor."""
@@ -107,19 +117,6 @@ class ClickRecorder:
         self.writer = writer
         self.geo = geo
         self.device = device
-        self._language_cache: dict[str, dict[str, str]] = {}
-
-    def _languages(self, accept_language: str) -> dict[str, str]:
-        known = self._language_cache.get(accept_language)
-        if known is None:
-            known = {
-                "http_accept_language": clip_column("http_accept_language", accept_language),
-                "language": language_of(accept_language),
-            }
-            if len(self._language_cache) >= 10_000:
-                self._language_cache.clear()
-            self._language_cache[accept_language] = known
-        return known
 
     def resolve(
         self, offer_id: int | None, affiliate_id: int | None
@@ -169,7 +166,7 @@ class ClickRecorder:
         if visit.host:
             row["tracking_url"] = clip_column("tracking_url", visit.host)
         if visit.accept_language:
-            row.update(self._languages(visit.accept_language))
+            row.update(_languages(visit.accept_language))
         row.update(self.device.lookup(user_agent))
         if ip:
             row.update(self.geo.lookup(ip))

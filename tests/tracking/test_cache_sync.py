@@ -8,11 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from clicktrail.app import ClicktrailApp
 from clicktrail.db import Database
 from clicktrail.models import CacheGeneration, Click, Offer
+from clicktrail.tracking import cache as tracking_cache
 from clicktrail.tracking.cache import TrackingCache
 from tests.fixtures.factories import make_advertiser, make_affiliate, make_key, make_offer
 from tests.fixtures.server import free_port, kill_group, ready, serve
@@ -114,6 +115,35 @@ async def test_a_miss_looks_the_offer_up_before_calling_it_unknown(app: Clicktra
     await cache.sync(999_999, affiliate.network_affiliate_id)
     assert 999_999 not in cache.offers
     assert cache.reloads == reloads
+
+
+async def test_remembered_missing_ids_are_bounded_oldest_out_first(
+    app: ClicktrailApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracking_cache, "MISSING_LIMIT", 2)
+    db = app.state.db
+    cache = TrackingCache(db, probe=_FrozenProbe(0))
+    await cache.reload()
+    affiliate = await make_affiliate(db)
+    await cache.sync(None, affiliate.network_affiliate_id)
+    lookups: list[str] = []
+
+    def count(*args: Any) -> None:
+        if "FROM offer" in str(args[2]):
+            lookups.append(args[2])
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for offer_id in (900_001, 900_002, 900_003):  # the third pushes out the first
+            await cache.sync(offer_id, affiliate.network_affiliate_id)
+        assert len(lookups) == 3
+        await cache.sync(900_003, affiliate.network_affiliate_id)
+        await cache.sync(900_002, affiliate.network_affiliate_id)
+        assert len(lookups) == 3  # still remembered
+        await cache.sync(900_001, affiliate.network_affiliate_id)
+        assert len(lookups) == 4  # forgotten, so looked up again
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
 
 
 async def test_deleted_offer_is_unknown_on_the_next_click(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from clicktrail.tracking import codes
 from clicktrail.tracking.client import ClientIpResolver, normalize
-from clicktrail.tracking.device import describe
+from clicktrail.tracking.device import DeviceDetector, describe
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import MAX_QUERY_BYTES, parse_id, parse_query
 from clicktrail.tracking.recorder import language_of, new_transaction_id
@@ -114,6 +114,27 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies() -> None:
     assert resolver.resolve(None, "1.2.3.4") == ""
     assert normalize("::ffff:192.0.2.1") == "192.0.2.1"
     assert ClientIpResolver([]).resolve("10.1.2.3", "203.0.113.9") == "10.1.2.3"
+
+
+def test_client_ip_answers_stay_right_past_the_cache_size() -> None:
+    resolver = ClientIpResolver(["10.0.0.0/8"])
+    for n in range(5000):  # more addresses than the cache keeps
+        address = f"203.0.{n // 256}.{n % 256}"
+        assert resolver.resolve("10.0.0.1", f"{address}, 10.0.0.2") == address
+    assert resolver.resolve("203.0.0.1", "198.51.100.7") == "203.0.0.1"
+
+
+def test_device_cache_keeps_the_recently_seen_agents_when_full() -> None:
+    detector = DeviceDetector(limit=2)
+    first, second, third = "agent/1", "agent/2", "agent/3"
+    kept = detector.lookup(first)
+    dropped = detector.lookup(second)
+    assert detector.lookup(first) is kept
+    detector.lookup(third)  # full: the least recently seen (second) goes, not everything
+    assert detector.lookup(first) is kept
+    again = detector.lookup(second)
+    assert again is not dropped
+    assert again == dropped == {**describe(second), "user_agent": second}
 
 
 def test_device_description() -> None:
