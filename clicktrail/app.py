@@ -16,8 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clicktrail import __version__
-from clicktrail.compat.dialects import dialect_for_path, render
 from clicktrail.config import Settings, get_settings
+from clicktrail.dialects import dialect_for_path, render
 from clicktrail.errors import (
     ClicktrailError,
     Forbidden,

@@ -5,24 +5,21 @@ Messages go to stderr; stdout carries only what a script would capture (a raw ke
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from clicktrail.click.cli import app as clicks_app
+from clicktrail.command import err, run_with_db
 from clicktrail.config import Settings, get_settings
 from clicktrail.db import Database
 from clicktrail.demo import demo as demo_command
 from clicktrail.kit.orphans import child_env
 from clicktrail.postback import cli as postback_cli
 from clicktrail.referral import cli as referral_cli
-
-T = TypeVar("T")
 
 app = typer.Typer(
     help="clicktrail: self-hosted affiliate tracking.",
@@ -35,23 +32,6 @@ app.add_typer(referral_cli.app, name="referral")
 app.add_typer(clicks_app, name="clicks")
 app.add_typer(postback_cli.app, name="worker")
 app.command("demo")(demo_command)
-
-
-def err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def run_with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    """Run ``work`` against the configured database and dispose of it afterwards."""
-
-    async def _main() -> T:
-        db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(_main())
 
 
 def _migrate(settings: Settings) -> None:

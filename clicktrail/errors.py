@@ -1,7 +1,7 @@
 """One exception hierarchy for the whole product.
 
 Services raise these; each API surface renders them in its own dialect (see
-``clicktrail/compat/dialects.py``). ``field`` names the offending input when there is one.
+``clicktrail/dialects.py``). ``field`` names the offending input when there is one.
 """
 
 from __future__ import annotations

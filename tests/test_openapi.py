@@ -12,9 +12,9 @@ import pytest
 from pydantic import BaseModel
 
 from clicktrail.app import create_api
-from clicktrail.compat.dialects import dialect_for_path
 from clicktrail.config import Settings
 from clicktrail.db import Database
+from clicktrail.dialects import dialect_for_path
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.openapi.document import _register
 from clicktrail.openapi.operations import APP_WIDE, OPERATIONS

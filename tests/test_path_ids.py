@@ -11,7 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from clicktrail.app import ClicktrailApp
-from clicktrail.compat.dialects import dialect_for_path
+from clicktrail.dialects import dialect_for_path
 from clicktrail.routers import ROUTERS
 from tests.fixtures.factories import make_affiliate, make_key
 

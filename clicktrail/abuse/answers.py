@@ -1,11 +1,11 @@
-"""Refusals of the API gate, in the dialect of the surface asked (compat/dialects.py)."""
+"""Refusals of the API gate, in the dialect of the surface asked (dialects.py)."""
 
 from __future__ import annotations
 
 from starlette.types import Receive, Scope, Send
 
 from clicktrail.abuse.limiter import Verdict
-from clicktrail.compat.dialects import dialect_for_path, render
+from clicktrail.dialects import dialect_for_path, render
 from clicktrail.errors import ClicktrailError, PayloadTooLarge, TooManyRequests
 
 

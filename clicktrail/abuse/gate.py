@@ -24,11 +24,11 @@ from clicktrail.abuse.guards import guards_of
 from clicktrail.abuse.limiter import Verdict
 from clicktrail.auth import repository
 from clicktrail.auth.service import Principal, Realm, authenticate
-from clicktrail.compat.dialects import AFFONSO_PREFIXES
+from clicktrail.dialects import AFFONSO_PREFIXES
 from clicktrail.errors import Forbidden, Unauthorized
+from clicktrail.kit.clientip import ClientIpResolver
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.state import AppState
-from clicktrail.tracking.client import ClientIpResolver
 
 Credential = Literal["header", "query", "bearer"]
 #: How often one key's ``last_used_at`` is written, at most (per process, and in the

@@ -28,8 +28,8 @@ def purge(
 
     Example: clicktrail clicks purge --days 30
     """
-    from clicktrail.cli import err, run_with_db
     from clicktrail.click.tasks import purge_expired
+    from clicktrail.command import err, run_with_db
 
     settings = get_settings()
     keep = days if days is not None else settings.click_retention_days

@@ -16,11 +16,9 @@ from clicktrail.click import service
 from clicktrail.click.schemas import ClickStreamRequest, TrackingLinkOut, TrackingLinkRequest
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State
 from clicktrail.kit.ids import PathKey
+from clicktrail.kit.truncation import LIMIT_HEADER, TRUNCATED_HEADER
 
 router = APIRouter(tags=["clicks"])
-
-TRUNCATED_HEADER = "X-Clicktrail-Truncated"
-LIMIT_HEADER = "X-Clicktrail-Row-Limit"
 
 
 def _stream_response(result: service.StreamResult) -> JSONResponse:

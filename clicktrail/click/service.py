@@ -20,12 +20,12 @@ from clicktrail.click.schemas import (
 from clicktrail.config import Settings
 from clicktrail.errors import ClicktrailError, NotFound, ValidationFailed
 from clicktrail.kit import ids
+from clicktrail.kit.clientip import normalize
 from clicktrail.kit.timeutil import parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
 from clicktrail.report import rollup
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
-from clicktrail.tracking.client import normalize
 from clicktrail.tracking.components import tracking_components
 from clicktrail.tracking.params import parse_query
 from clicktrail.tracking.recorder import Visit

@@ -10,7 +10,7 @@ timezone. The fields come as JSON, a form or the query string (``scaleo_body``).
 Answers in Scaleo's envelope. A conversion the offer's rules refuse (a duplicate, outside the
 click-to-conversion window, an inactive offer) is stored, as every refusal is, and answered
 as Scaleo answers it: ``422`` with ``status: error`` and ``info.errors`` naming the field,
-never ``success``. Bad input is the same 422, a bad key 401 (see ``compat/dialects.py``).
+never ``success``. Bad input is the same 422, a bad key 401 (see ``clicktrail/dialects.py``).
 ADR 0076.
 """
 

@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from clicktrail.compat.dialects import Dialect, dialect_for_path
+from clicktrail.dialects import Dialect, dialect_for_path
 from clicktrail.openapi.errors import ERROR_MODELS
 from clicktrail.openapi.operations import APP_WIDE, OPERATIONS, Operation
 

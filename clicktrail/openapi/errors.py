@@ -1,4 +1,4 @@
-"""The error body of each dialect, as ``clicktrail/compat/dialects.py`` renders it.
+"""The error body of each dialect, as ``clicktrail/dialects.py`` renders it.
 
 Documentation models only: nothing serialises through them. ``tests/test_openapi_fuzz.py``
 checks real answers against them.
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from clicktrail.compat.dialects import Dialect
+from clicktrail.dialects import Dialect
 
 
 class EverflowError(BaseModel):

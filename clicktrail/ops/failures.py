@@ -16,7 +16,7 @@ import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clicktrail.compat.dialects import dialect_for_path, render
+from clicktrail.dialects import dialect_for_path, render
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.asgi import respond
 

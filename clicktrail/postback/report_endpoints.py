@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Response
 from starlette.responses import StreamingResponse
 
-from clicktrail.click.endpoints import LIMIT_HEADER, TRUNCATED_HEADER
 from clicktrail.deps import NetworkCaller, ReadSession, State
+from clicktrail.kit.truncation import LIMIT_HEADER, TRUNCATED_HEADER
 from clicktrail.postback import report
 from clicktrail.postback.schemas import PixelExportIn, PixelReportIn
 

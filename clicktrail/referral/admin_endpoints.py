@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse
 
-from clicktrail.compat import affonso
-from clicktrail.compat.affonso_schemas import (
+from clicktrail.deps import BearerCaller, ReadSession, WriteSession
+from clicktrail.errors import ValidationFailed
+from clicktrail.kit.ids import PathKey
+from clicktrail.referral import affonso, exchange, incentive, partners, repository
+from clicktrail.referral.affonso_schemas import (
     AffiliateCodeIn,
     GroupIn,
     GroupUpdate,
@@ -17,10 +20,6 @@ from clicktrail.compat.affonso_schemas import (
     IncentiveUpdate,
     RateIn,
 )
-from clicktrail.deps import BearerCaller, ReadSession, WriteSession
-from clicktrail.errors import ValidationFailed
-from clicktrail.kit.ids import PathKey
-from clicktrail.referral import exchange, incentive, partners, repository
 
 router = APIRouter(tags=["affonso: setup"])
 

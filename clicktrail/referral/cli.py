@@ -17,17 +17,17 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat import affonso
-from clicktrail.compat.affonso_schemas import (
+from clicktrail.config import get_settings
+from clicktrail.db import Database
+from clicktrail.errors import ClicktrailError
+from clicktrail.referral import affonso
+from clicktrail.referral.affonso_schemas import (
     AffiliateCodeIn,
     GroupIn,
     IncentiveIn,
     IncentiveUpdate,
     RateIn,
 )
-from clicktrail.config import get_settings
-from clicktrail.db import Database
-from clicktrail.errors import ClicktrailError
 
 app = typer.Typer(help="Referral conversions (Affonso): incentives, groups, codes, rates.")
 incentives_app = typer.Typer(help="Commission rules of offers (Affonso incentives).")
@@ -43,7 +43,7 @@ Rows = list[dict[str, Any]]
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[Rows]], *, write: bool = True) -> None:
-    from clicktrail.cli import run_with_db
+    from clicktrail.command import run_with_db
 
     async def _main(db: Database) -> Rows:
         async with db.write() if write else db.read() as session:

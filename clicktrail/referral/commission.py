@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat.affonso_schemas import ConversionIn, RefundIn
 from clicktrail.conversion import service as conversions
 from clicktrail.conversion.draft import ConversionDraft, RequestedStatus
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
@@ -27,6 +26,7 @@ from clicktrail.kit.money import CENT, ZERO, percent_of, quantize
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Commission, Incentive, Referral
 from clicktrail.referral import exchange, repository
+from clicktrail.referral.affonso_schemas import ConversionIn, RefundIn
 from clicktrail.referral.guard import in_savepoint
 from clicktrail.referral.incentive import Sale, best_match
 from clicktrail.referral.partners import affiliate_group_id

@@ -1,7 +1,7 @@
 """Affonso-compatible endpoints: clicks, signups, referrals, conversions and refunds.
 
 Authorization: Bearer <network key>. Successes are Affonso's ``{"success": true, "data"}``
-envelope; errors are rendered in Affonso's dialect (``compat/dialects.py``). Thin: parse,
+envelope; errors are rendered in Affonso's dialect (``clicktrail/dialects.py``). Thin: parse,
 call the service, shape the response. The write session commits before the response.
 """
 
@@ -13,8 +13,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse
 
-from clicktrail.compat import affonso
-from clicktrail.compat.affonso_schemas import (
+from clicktrail.deps import BearerCaller, ReadSession, State, WriteSession
+from clicktrail.kit.ids import PathKey
+from clicktrail.referral import affonso, commission, service
+from clicktrail.referral.affonso_schemas import (
     ClickIn,
     ConversionIn,
     ReferralStatus,
@@ -22,9 +24,6 @@ from clicktrail.compat.affonso_schemas import (
     RefundIn,
     SignupIn,
 )
-from clicktrail.deps import BearerCaller, ReadSession, State, WriteSession
-from clicktrail.kit.ids import PathKey
-from clicktrail.referral import commission, service
 
 router = APIRouter(tags=["affonso"])
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat.affonso_schemas import RateIn
 from clicktrail.errors import ValidationFailed
 from clicktrail.kit.money import CENT, MONEY_MAX, check_rate, quantize, to_decimal, within_bound
 from clicktrail.kit.timeutil import check_day, utcnow
 from clicktrail.meta.currencies import BY_CODE
 from clicktrail.models import ExchangeRate
 from clicktrail.referral import repository
+from clicktrail.referral.affonso_schemas import RateIn
 
 MAX_IMPORT_ROWS = 100_000
 ONE = Decimal(1)

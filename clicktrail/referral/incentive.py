@@ -20,11 +20,11 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat.affonso_schemas import IncentiveIn, IncentiveUpdate
 from clicktrail.errors import NotFound, ValidationFailed
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Incentive
 from clicktrail.referral import repository
+from clicktrail.referral.affonso_schemas import IncentiveIn, IncentiveUpdate
 from clicktrail.referral.exchange import known_currency
 from clicktrail.referral.partners import get_group
 from clicktrail.referral.service import parse_int_id, program

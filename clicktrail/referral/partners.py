@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat.affonso_schemas import AffiliateCodeIn, GroupIn, GroupUpdate
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import AffiliateCode, AffiliateGroup
 from clicktrail.referral import repository
+from clicktrail.referral.affonso_schemas import AffiliateCodeIn, GroupIn, GroupUpdate
 from clicktrail.referral.service import parse_int_id
 
 

@@ -1,5 +1,5 @@
 """Domain values of the referral work. Request bodies are Affonso's shapes
-(``clicktrail/compat/affonso_schemas.py``); these are what the services hand back."""
+(``clicktrail/referral/affonso_schemas.py``); these are what the services hand back."""
 
 from __future__ import annotations
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.compat.affonso_schemas import ClickIn, ReferralUpdate, SignupIn
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
 from clicktrail.kit import ids
 from clicktrail.kit.ids import is_hex_id, new_hex_id
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Click, Offer, Referral
 from clicktrail.referral import repository
+from clicktrail.referral.affonso_schemas import ClickIn, ReferralUpdate, SignupIn
 from clicktrail.referral.guard import in_savepoint
 from clicktrail.referral.schemas import CapturedClick, Signup
 from clicktrail.report import rollup

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clicktrail.db import sqlite_path
+from clicktrail.kit.clientip import ClientIpResolver
 from clicktrail.state import AppState, Service
 from clicktrail.tracking.cache import TrackingCache
-from clicktrail.tracking.client import ClientIpResolver
 from clicktrail.tracking.device import DeviceDetector
 from clicktrail.tracking.geo import GeoLocator
 from clicktrail.tracking.recorder import ClickRecorder

@@ -15,7 +15,7 @@ from typing import Any
 
 from ua_parser import parse
 
-from clicktrail.click.rows import clip_column
+from clicktrail.tracking.rows import clip_column
 
 CACHE_LIMIT = 50_000
 

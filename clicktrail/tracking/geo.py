@@ -17,8 +17,8 @@ from typing import Any
 import maxminddb
 import structlog
 
-from clicktrail.click.rows import clip_column
 from clicktrail.meta.countries import BY_CODE
+from clicktrail.tracking.rows import clip_column
 
 log = structlog.get_logger("clicktrail.tracking.geo")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
-from clicktrail.click.rows import MAX_EXTRA_PARAMS, MAX_PARAM_KEY, TEXT_LIMIT, clip, clip_column
+from clicktrail.tracking.rows import MAX_EXTRA_PARAMS, MAX_PARAM_KEY, TEXT_LIMIT, clip, clip_column
 
 MAX_QUERY_BYTES = 16384
 

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from clicktrail.click.rows import TEXT_LIMIT, blank_row, clip_column
 from clicktrail.tracking.cache import OfferEntry, TrackingCache
 from clicktrail.tracking.device import DeviceDetector
 from clicktrail.tracking.geo import GeoLocator
 from clicktrail.tracking.params import LinkQuery, parse_id
+from clicktrail.tracking.rows import TEXT_LIMIT, blank_row, clip_column
 from clicktrail.tracking.unique import visitor_hash
 from clicktrail.tracking.writer import ClickWriter
 

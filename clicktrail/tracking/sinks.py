@@ -29,10 +29,10 @@ import asyncpg
 import orjson
 from sqlalchemy.engine import make_url
 
-from clicktrail.click.rows import COLUMNS
 from clicktrail.kit.children import close_stdin_and_wait
 from clicktrail.kit.orphans import child_env
 from clicktrail.report import rollup
+from clicktrail.tracking.rows import COLUMNS
 from clicktrail.tracking.sqlite_writer import FLAG_RETRY, REPLY, REQUEST
 from clicktrail.tracking.unique import Pending, lookup_bounds, mark_unique
 

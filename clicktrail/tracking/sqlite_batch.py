@@ -22,10 +22,10 @@ from typing import Any
 
 import orjson
 
-from clicktrail.click.rows import COLUMNS
 from clicktrail.db import write_lock_path
 from clicktrail.kit.filelock import FileLock
 from clicktrail.report import rollup
+from clicktrail.tracking.rows import COLUMNS
 from clicktrail.tracking.unique import lookup_bounds, mark_unique
 
 I_TRANSACTION = COLUMNS.index("transaction_id")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clicktrail.kit.clientip import ClientIpResolver, normalize
 from clicktrail.tracking import codes
-from clicktrail.tracking.client import ClientIpResolver, normalize
 from clicktrail.tracking.device import DeviceDetector, describe
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import MAX_QUERY_BYTES, parse_id, parse_query

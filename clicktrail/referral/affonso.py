@@ -1,7 +1,7 @@
 """Affonso's wire shapes: the success envelope and the objects it holds.
 
 Every success is ``{"success": true, "data": …}`` (lists add ``has_more``); errors are
-rendered by ``compat/dialects.py``. Ids are strings, as Affonso's are: ``program_id`` is the
+rendered by ``clicktrail/dialects.py``. Ids are strings, as Affonso's are: ``program_id`` is the
 offer's id, ``affiliate_id`` the affiliate's, ``id`` of a click its ``transaction_id``, of a
 conversion its ``conversion_id``. Money is a JSON number; times are ISO 8601 in UTC with
 milliseconds (``2026-01-01T00:00:00.000Z``).
