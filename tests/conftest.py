@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from clicktrail.app import ClicktrailApp, create_app
 from clicktrail.config import Settings
@@ -25,6 +27,28 @@ from tests.fixtures.database import (
 from tests.fixtures.factories import make_key
 
 BACKENDS = ["sqlite", "postgres"]
+
+# Hypothesis runs under the "ci" profile unless `--hypothesis-profile` names another: no
+# deadline and no speed health checks (a busy 2-core machine must not fail a property), a
+# fixed seed (a run is reproducible and its examples are the same on every machine), no
+# example database, a bounded example count. A test's own @settings still wins field by field.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+# "thorough": random examples and more of them, for a deliberate search on a quiet machine.
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=500, derandomize=False
+)
+hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
