@@ -3,6 +3,7 @@ PostgreSQL (the latter when CLICKTRAIL_TEST_POSTGRES_URL is set)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -81,6 +82,23 @@ async def database_url(
     if pg_database is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV}")
     await reset_pg_database(pg_database)
+    return pg_database.url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    pg_database: PgDatabase | None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> str:
+    """One database for a whole module, for tests that only read what it was seeded with.
+    A module using it must not take ``database_url``: that would empty the PostgreSQL one."""
+    if request.param == "sqlite":
+        return sqlite_copy(sqlite_template, tmp_path_factory.mktemp("module"))
+    if pg_database is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    asyncio.run(reset_pg_database(pg_database))
     return pg_database.url
 
 

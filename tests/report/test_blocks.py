@@ -45,10 +45,12 @@ FILTERS: list[list[dict[str, str]]] = [
 ]
 
 
-@pytest.fixture
-def seeded(database_url: str) -> tuple[Seeded, Any, Any]:
+@pytest.fixture(scope="module")
+def seeded(module_database_url: str) -> tuple[Seeded, Any, Any]:
+    """Seeded once per engine: every test here only reads."""
+
     async def setup() -> Any:
-        db = Database(database_url)
+        db = Database(module_database_url)
         try:
             seeded = await seed_traffic(db, seed=11, clicks=900, days=70, compacted=66)
             return seeded, *await raw_rows(db)
@@ -81,7 +83,7 @@ def _applies(columns: list[str], filters: list[dict[str, str]]) -> bool:
 
 
 def test_long_reports_read_blocks_and_match_raw_rows(
-    database_url: str, seeded: tuple[Seeded, Any, Any]
+    module_database_url: str, seeded: tuple[Seeded, Any, Any]
 ) -> None:
     info, clicks, conversions = seeded
     first = info.start.date() + timedelta(days=1)
@@ -104,7 +106,7 @@ def test_long_reports_read_blocks_and_match_raw_rows(
         for filters in FILTERS
         if _applies(columns, filters)
     ]
-    for body, got in zip(bodies, _reports(database_url, bodies), strict=True):
+    for body, got in zip(bodies, _reports(module_database_url, bodies), strict=True):
         expected = oracle(clicks, conversions, body)
         assert _ids(got) == expected, body
         totals = [sum(c) for c in zip(*expected.values(), strict=True)]
@@ -145,12 +147,12 @@ def test_a_long_range_reads_blocks_of_every_coarse_cube(
 
 
 def test_blocks_hold_the_sums_of_their_days(
-    database_url: str, seeded: tuple[Seeded, Any, Any]
+    module_database_url: str, seeded: tuple[Seeded, Any, Any]
 ) -> None:
     """Compaction built them and the late writes (status changes) added to them."""
 
     async def check() -> None:
-        db = Database(database_url)
+        db = Database(module_database_url)
         try:
             async with db.read() as session:
                 mark = (
