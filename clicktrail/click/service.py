@@ -23,7 +23,7 @@ from clicktrail.kit import ids
 from clicktrail.kit.clientip import normalize
 from clicktrail.kit.timeutil import parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
 from clicktrail.tracking.components import tracking_components
@@ -266,7 +266,7 @@ async def record_click(
             latest[row["visitor_hash"]] = previous
     mark_unique([draft], latest)
     await repository.add(session, row)
-    await rollup.add_clicks(session, [row])
+    await store().record_clicks(session, [row])
     return str(row["transaction_id"])
 
 

@@ -10,7 +10,7 @@ Public API (other domains call these; each takes the caller's session and never 
 * ``change_status(session, conversion_ids, status)``: approve or reject.
 
 In the caller's transaction each new conversion is inserted together with its rollup
-(``report.rollup.apply_conversions``) and its outbound postback deliveries
+(``report.store``: ``store().record_conversions``) and its outbound postback deliveries
 (``postback.outbox.enqueue_for_conversions``), and its click gets ``has_conversion``. So a
 committed conversion always has its reports and postbacks, and a failed one has neither.
 Each of those steps is one or two statements per batch, never one per conversion.
@@ -39,7 +39,7 @@ from clicktrail.kit.money import ZERO, check_money
 from clicktrail.kit.timeutil import BOUNDS_TEXT, EARLIEST, LATEST, utcnow
 from clicktrail.models import Conversion
 from clicktrail.postback import outbox
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 
 __all__ = [
     "ConversionDraft",
@@ -378,7 +378,7 @@ async def record_many(
                 raise
             return await record_many(session, drafts, bulk=bulk, _retry=False)
         await repository.mark_clicks_converted(session, batch.converted)
-        await rollup.apply_conversion_rows(session, batch.rows, +1)
+        await store().record_conversion_rows(session, batch.rows, +1)
         await outbox.enqueue_for_conversions(session, batch.new)
     return results
 
@@ -405,7 +405,7 @@ async def change_status(
     if not changed:
         return []
     old_statuses = [conversion.status for conversion in changed]
-    await rollup.apply_conversions(session, changed, -1)
+    await store().record_conversions(session, changed, -1)
     for conversion in changed:
         conversion.status = status
         conversion.updated_at = now
@@ -416,7 +416,7 @@ async def change_status(
             conversion.error_code = 0
             conversion.error_message = ""
     await session.flush()
-    await rollup.apply_conversions(session, changed, +1)
+    await store().record_conversions(session, changed, +1)
     for conversion, old_status in zip(changed, old_statuses, strict=True):
         await outbox.on_status_change(session, conversion, old_status)
     return changed

@@ -32,7 +32,7 @@ from clicktrail.referral.incentive import Sale, best_match
 from clicktrail.referral.partners import affiliate_group_id
 from clicktrail.referral.schemas import CONVERSION_STATUS, Outcome
 from clicktrail.referral.service import LINK_FIELDS, referral_from_click, usable_click
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 
 IDENTIFIERS = ("referral_id", "customer_id", "external_user_id", "click_id")
 
@@ -399,12 +399,12 @@ async def _apply_to_conversion(
     conversion = await repository.conversion(session, commission.conversion_id)
     if conversion is None:
         return
-    await rollup.apply_conversion(session, conversion, -1)
+    await store().record_conversions(session, [conversion], -1)
     conversion.sale_amount = left
     conversion.payout = commission.commission_amount
     conversion.revenue = quantize(conversion.revenue * left / before) if before else ZERO
     conversion.updated_at = utcnow()
     await session.flush()
-    await rollup.apply_conversion(session, conversion, +1)
+    await store().record_conversions(session, [conversion], +1)
     if left == 0:
         await conversions.change_status(session, [conversion.conversion_id], "rejected")

@@ -23,7 +23,7 @@ from clicktrail.referral import repository
 from clicktrail.referral.affonso_schemas import ClickIn, ReferralUpdate, SignupIn
 from clicktrail.referral.guard import in_savepoint
 from clicktrail.referral.schemas import CapturedClick, Signup
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 from clicktrail.state import AppState
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -139,7 +139,7 @@ async def create_click(
         **{k: v for k, v in params.items() if hasattr(Click, k)},
     )
     click = await repository.add(session, Click(**values))
-    await rollup.add_clicks(session, [values])
+    await store().record_clicks(session, [values])
     return CapturedClick(click=click, tracking_id=body.tracking_id)
 
 

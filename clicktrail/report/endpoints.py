@@ -20,6 +20,7 @@ from fastapi.responses import Response, StreamingResponse
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession
 from clicktrail.report import export, service
 from clicktrail.report.schemas import ReportIn
+from clicktrail.report.store import store
 
 router = APIRouter(tags=["reporting"])
 
@@ -46,13 +47,13 @@ def _body(report: service.Report, affiliate: bool) -> dict[str, Any]:
 
 @router.post("/v1/networks/reporting/entity/table")
 async def network_table(body: ReportIn, session: ReadSession, _: NetworkCaller) -> Response:
-    report = await service.run(session, body)
+    report = await store().run_report(session, body)
     return _json(_body(report, affiliate=False))
 
 
 @router.post("/v1/networks/reporting/entity/summary")
 async def network_summary(body: ReportIn, session: ReadSession, _: NetworkCaller) -> Response:
-    report = await service.run(session, body)
+    report = await store().run_report(session, body)
     return _json(service.metric_shape(False)(report.total))
 
 
@@ -60,7 +61,7 @@ async def network_summary(body: ReportIn, session: ReadSession, _: NetworkCaller
 async def network_export(
     body: ReportIn, session: ReadSession, _: NetworkCaller
 ) -> StreamingResponse:
-    report = await service.run(session, body, limit=None)
+    report = await store().run_report(session, body, limit=None)
     return export.csv_response(report, affiliate=False)
 
 
@@ -68,7 +69,7 @@ async def network_export(
 async def affiliate_table(
     body: ReportIn, session: ReadSession, caller: AffiliateCaller
 ) -> Response:
-    report = await service.run(session, body, affiliate_id=caller.affiliate_id)
+    report = await store().run_report(session, body, affiliate_id=caller.affiliate_id)
     return _json(_body(report, affiliate=True))
 
 
@@ -76,7 +77,7 @@ async def affiliate_table(
 async def affiliate_summary(
     body: ReportIn, session: ReadSession, caller: AffiliateCaller
 ) -> Response:
-    report = await service.run(session, body, affiliate_id=caller.affiliate_id)
+    report = await store().run_report(session, body, affiliate_id=caller.affiliate_id)
     return _json(service.metric_shape(True)(report.total))
 
 
@@ -84,5 +85,5 @@ async def affiliate_summary(
 async def affiliate_export(
     body: ReportIn, session: ReadSession, caller: AffiliateCaller
 ) -> StreamingResponse:
-    report = await service.run(session, body, affiliate_id=caller.affiliate_id, limit=None)
+    report = await store().run_report(session, body, affiliate_id=caller.affiliate_id, limit=None)
     return export.csv_response(report, affiliate=True)

@@ -9,7 +9,7 @@
   in one transaction; asyncpg does the I/O without holding the loop.
 
 Both look up the batch's visitors first to settle ``is_unique`` (clicktrail/tracking/unique.py)
-and call the reporting rollup contract (clicktrail/report/rollup.py) in the same transaction.
+and record the batch in the report store (clicktrail/report/store.py) in the same transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from clicktrail.kit.children import close_stdin_and_wait
 from clicktrail.kit.orphans import child_env
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 from clicktrail.tracking.rows import COLUMNS
 from clicktrail.tracking.sqlite_writer import FLAG_RETRY, REPLY, REQUEST
 from clicktrail.tracking.unique import Pending, lookup_bounds, mark_unique
@@ -252,5 +252,5 @@ class PostgresSink:
             await conn.copy_records_to_table(
                 "click", records=[_pg_record(row) for row in rows], columns=COLUMNS
             )
-            for sql, params in rollup.click_rollup_statements(rows, "postgresql"):
+            for sql, params in store().click_statements(rows, "postgresql"):
                 await conn.executemany(sql, params)

@@ -24,7 +24,7 @@ import orjson
 
 from clicktrail.db import write_lock_path
 from clicktrail.kit.filelock import FileLock
-from clicktrail.report import rollup
+from clicktrail.report.store import store
 from clicktrail.tracking.rows import COLUMNS
 from clicktrail.tracking.unique import lookup_bounds, mark_unique
 
@@ -147,7 +147,7 @@ class SqliteBatchWriter:
             mark_unique(fresh, self._latest(fresh))
             rows = [item.row for item in fresh]
             conn.executemany(self.insert_sql, [_params(item) for item in fresh])
-            for sql, params in rollup.click_rollup_statements(rows, "sqlite"):
+            for sql, params in store().click_statements(rows, "sqlite"):
                 conn.executemany(sql, params)
             conn.execute("COMMIT")
         except BaseException:
