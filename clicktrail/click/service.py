@@ -27,8 +27,8 @@ from clicktrail.report.store import store
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
 from clicktrail.tracking.components import tracking_components
+from clicktrail.tracking.draft import Visit
 from clicktrail.tracking.params import parse_query
-from clicktrail.tracking.recorder import Visit
 from clicktrail.tracking.unique import mark_unique
 from clicktrail.tracking.writer import WriterUnavailable
 
@@ -247,9 +247,9 @@ async def record_click(
     await components.cache.sync(offer_id, affiliate_id)
     draft = components.recorder.draft(offer_id, affiliate_id, query, visit)
     row = draft.row
-    if row["error_code"]:
-        field = "affiliate_id" if row["error_code"] in (4, 5) else "offer_id"
-        raise ValidationFailed(str(row["error_message"]).lower(), field=field)
+    if draft.refusal:
+        field = "affiliate_id" if draft.refusal.subject == "affiliate" else "offer_id"
+        raise ValidationFailed(draft.refusal.message.lower(), field=field)
     if session is None:
         try:
             await components.writer.submit(row, draft.window)

@@ -32,17 +32,9 @@ from clicktrail.kit.asgi import respond
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
 from clicktrail.tracking.components import TrackingComponents, tracking_components
+from clicktrail.tracking.draft import Draft, Visit
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import parse_id, parse_query
-from clicktrail.tracking.recorder import (
-    AFFILIATE_NOT_ACTIVE,
-    MALFORMED_LINK,
-    OFFER_NOT_ACTIVE,
-    UNKNOWN_AFFILIATE,
-    UNKNOWN_OFFER,
-    Draft,
-    Visit,
-)
 from clicktrail.tracking.writer import WriterUnavailable
 
 log = structlog.get_logger("clicktrail.tracking")
@@ -203,15 +195,15 @@ class TrackingApp:
             body = orjson.dumps({"transaction_id": row["transaction_id"]})
             await respond(send, 200, [_JSON, _NO_STORE], body)
             return
-        if code == MALFORMED_LINK[0]:
+        subject = draft.refusal.subject
+        if subject == "link":
             field = "oid" if bad_offer_id else "affid"
             status, message = 400, f"{field}: a positive integer id is required"
-        elif code in (UNKNOWN_OFFER[0], OFFER_NOT_ACTIVE[0]):
-            status, message = 404, f"oid: {row['error_message'].lower()}"
-        elif code in (UNKNOWN_AFFILIATE[0], AFFILIATE_NOT_ACTIVE[0]):
-            status, message = 404, f"affid: {row['error_message'].lower()}"
+        elif subject in ("offer", "affiliate"):
+            field = "oid" if subject == "offer" else "affid"
+            status, message = 404, f"{field}: {draft.refusal.message.lower()}"
         else:
-            status, message = 400, str(row["error_message"])
+            status, message = 400, draft.refusal.message
         body = orjson.dumps({"Error": message, "error": message})
         await respond(send, status, [_JSON, _NO_STORE], body)
 

@@ -14,7 +14,8 @@ from clicktrail.tracking import codes
 from clicktrail.tracking.device import DeviceDetector, describe
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import MAX_QUERY_BYTES, parse_id, parse_query
-from clicktrail.tracking.recorder import language_of, new_transaction_id
+from clicktrail.tracking.steps import language_of
+from clicktrail.tracking.txid import new_transaction_id
 from clicktrail.tracking.unique import mark_unique, visitor_hash
 
 

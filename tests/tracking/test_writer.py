@@ -138,8 +138,8 @@ async def test_unwritable_click_gets_503_not_a_redirect(
 
 async def test_a_retried_batch_is_not_stored_twice(app: ClicktrailApp) -> None:
     """The real sinks: a batch re-sent after a lost answer finds its clicks already stored."""
+    from clicktrail.tracking.draft import Visit
     from clicktrail.tracking.params import parse_query
-    from clicktrail.tracking.recorder import Visit
     from clicktrail.tracking.writer import PendingClick
 
     pair = await make_pair(app)
