@@ -24,7 +24,7 @@ from clicktrail.tracking.device import DeviceDetector
 from clicktrail.tracking.draft import Draft
 from clicktrail.tracking.geo import GeoLocator
 from clicktrail.tracking.params import parse_id
-from clicktrail.tracking.refusals import ClickRefusal
+from clicktrail.tracking.refusals import MESSAGES, ClickRefusal
 from clicktrail.tracking.rows import TEXT_LIMIT, clip_column
 from clicktrail.tracking.txid import new_transaction_id
 from clicktrail.tracking.unique import visitor_hash
@@ -99,9 +99,15 @@ class Stamp:
         query = draft.query
         row.update(query.columns)
         routing = query.routing
-        row["creative_id"] = parse_id(routing.get("creative_id"))
-        row["network_offer_url_id"] = parse_id(routing.get("uid")) or 0
-        row["network_campaign_id"] = parse_id(routing.get("campaign_id")) or 0
+        # Most links carry none of these: parse only what is there.
+        creative_id, uid, campaign_id = (
+            routing.get("creative_id"),
+            routing.get("uid"),
+            routing.get("campaign_id"),
+        )
+        row["creative_id"] = parse_id(creative_id) if creative_id else None
+        row["network_offer_url_id"] = (parse_id(uid) or 0) if uid else 0
+        row["network_campaign_id"] = (parse_id(campaign_id) or 0) if campaign_id else 0
         return None
 
 
@@ -170,8 +176,9 @@ class Settle:
             row["is_unique"] = True
         else:
             refusal = refusal or ClickRefusal.MALFORMED_LINK
-            row["error_code"] = int(refusal)
-            row["error_message"] = refusal.message
+            code = refusal._value_
+            row["error_code"] = code
+            row["error_message"] = MESSAGES[code]
             row["is_unique"] = False
             row["revenue"] = row["payout"] = _ZERO
             # Keep what the visitor asked for, to explain the invalid click later.

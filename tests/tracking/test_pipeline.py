@@ -102,3 +102,24 @@ async def test_each_step_is_timed_on_one_click_in_sample_every(
     assert {step: timed(step) for step in before} == {s: n + 1 for s, n in before.items()}
     metrics = (await client.get("/metrics")).text
     assert 'clicktrail_click_step_seconds_count{step="settle"}' in metrics
+
+
+async def test_stamp_parses_the_routing_ids_only_when_given(app: ClicktrailApp) -> None:
+    from clicktrail.tracking.draft import Visit
+    from clicktrail.tracking.params import parse_query
+
+    pair = await make_pair(app)
+    recorder = recorder_of(app)
+    given = parse_query(b"creative_id=77&uid=abc&campaign_id=12")
+    row = recorder.draft(pair.oid, pair.affid, given, Visit()).row
+    assert (row["creative_id"], row["network_offer_url_id"], row["network_campaign_id"]) == (
+        77,
+        0,
+        12,
+    )
+    row = recorder.draft(pair.oid, pair.affid, parse_query(b"creative_id="), Visit()).row
+    assert (row["creative_id"], row["network_offer_url_id"], row["network_campaign_id"]) == (
+        None,
+        0,
+        0,
+    )
