@@ -35,7 +35,7 @@ POSTBACK_ATTEMPTS = Counter(
 )
 CLICK_STEP_SECONDS = Histogram(
     "clicktrail_click_step_seconds",
-    "Time of each named click step, measured on 1 click in 64 (counts are sampled).",
+    "Time of each named click step, measured on 1 click in 128 (counts are sampled).",
     ["step"],
     registry=REGISTRY,
     buckets=(1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3),

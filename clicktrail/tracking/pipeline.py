@@ -16,7 +16,7 @@ from clicktrail.tracking.draft import Draft
 from clicktrail.tracking.steps import Step
 
 #: One click in this many is timed, step by step.
-SAMPLE_EVERY = 64
+SAMPLE_EVERY = 128
 
 
 class ClickPipeline:

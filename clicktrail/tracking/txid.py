@@ -18,11 +18,11 @@ class _RandomPool:
 
     def take_hex(self, size: int) -> str:
         """``size`` random bytes as ``2 * size`` lower-case hex digits."""
-        end = self._offset + 2 * size
+        start = self._offset
+        end = start + 2 * size
         if end > len(self._digits):
             self._digits = os.urandom(1024 * size).hex()
-            end = 2 * size
-        start = end - 2 * size
+            start, end = 0, 2 * size
         self._offset = end
         return self._digits[start:end]
 
