@@ -36,6 +36,20 @@ class NamedAdvertiser(BaseModel):
     name: str
 
 
+class DeviceIds(BaseModel):
+    """The mobile device ids a click carries (and its conversions repeat), each also hashed."""
+
+    idfa: str
+    idfa_md5: str
+    idfa_sha1: str
+    google_ad_id: str
+    google_ad_id_md5: str
+    google_ad_id_sha1: str
+    android_id: str
+    android_id_md5: str
+    android_id_sha1: str
+
+
 class AffiliateConversionRelationship(BaseModel):
     offer: NamedOffer
     events_count: int
@@ -47,7 +61,7 @@ class NetworkConversionRelationship(AffiliateConversionRelationship):
     attributes: FreeObject
 
 
-class AffiliateConversion(BaseModel):
+class AffiliateConversion(DeviceIds):
     """A conversion as the affiliate sees it (no revenue, no advertiser data)."""
 
     conversion_id: str
@@ -92,15 +106,6 @@ class AffiliateConversion(BaseModel):
     isp: str
     referer: str
     app_id: str
-    idfa: str
-    idfa_md5: str
-    idfa_sha1: str
-    google_ad_id: str
-    google_ad_id_md5: str
-    google_ad_id_sha1: str
-    android_id: str
-    android_id_md5: str
-    android_id_sha1: str
     relationship: AffiliateConversionRelationship
 
 
@@ -178,7 +183,7 @@ class ClickRelationship(BaseModel):
     query_parameters: FreeObject | None
 
 
-class AffiliateClick(BaseModel):
+class AffiliateClick(DeviceIds):
     """A raw click as seed 003 shows it; ``revenue`` is what the affiliate earns."""
 
     transaction_id: str
@@ -197,15 +202,6 @@ class AffiliateClick(BaseModel):
     error_code: int
     user_ip: str
     error_message: str
-    idfa: str
-    idfa_md5: str
-    idfa_sha1: str
-    google_ad_id: str
-    google_ad_id_md5: str
-    google_ad_id_sha1: str
-    android_id: str
-    android_id_md5: str
-    android_id_sha1: str
     relationship: ClickRelationship
     currency_id: str
     coupon_code: str
