@@ -20,6 +20,7 @@ from clicktrail.demo import demo as demo_command
 from clicktrail.kit.orphans import child_env
 from clicktrail.postback import cli as postback_cli
 from clicktrail.referral import cli as referral_cli
+from clicktrail.users import cli as users_cli
 
 app = typer.Typer(
     help="clicktrail: self-hosted affiliate tracking.",
@@ -31,6 +32,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(referral_cli.app, name="referral")
 app.add_typer(clicks_app, name="clicks")
 app.add_typer(postback_cli.app, name="worker")
+app.add_typer(users_cli.app, name="users")
 app.command("demo")(demo_command)
 
 
@@ -62,6 +64,20 @@ async def _first_key(db: Database) -> str | None:
         return raw
 
 
+#: The first admin's sign-in email, created by the first ``serve`` on an empty database.
+FIRST_ADMIN = "admin@localhost"
+
+
+async def _first_admin(db: Database) -> str | None:
+    from clicktrail.users.service import create_user, has_any_user
+
+    async with db.write() as session:
+        if await has_any_user(session):
+            return None
+        _user, password = await create_user(session, email=FIRST_ADMIN, role="admin")
+        return password
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address [CLICKTRAIL_HOST].")] = None,
@@ -74,9 +90,10 @@ def serve(
     """Run the server: tracking host, APIs and a postback worker, on one port.
 
     Migrates first unless CLICKTRAIL_AUTO_MIGRATE=false. On the first start with no API key,
-    creates a network key and prints it once. With --workers N, N processes share the port
-    (each with its own writers and background jobs; SQLite writers take turns through the
-    database's write lock file).
+    creates a network key and prints it once; with no user, creates an admin and prints its
+    console sign-in URL and one-time password once. With --workers N, N processes share the
+    port (each with its own writers and background jobs; SQLite writers take turns through
+    the database's write lock file).
 
     Example: clicktrail serve --host 0.0.0.0 --port 8080 --workers 2
     """
@@ -101,6 +118,13 @@ def serve(
         print(
             f"Next: curl -H 'X-Eflow-API-Key: {raw}' {base}/v1/networks/offers  "
             f"(docs: {base}/docs)",
+            flush=True,
+        )
+    password = run_with_db(settings, _first_admin)
+    if password:
+        print(
+            f"Console: {base}/app/login  email {FIRST_ADMIN}  password (shown once, change it "
+            f"with `clicktrail users set-password {FIRST_ADMIN}`): {password}",
             flush=True,
         )
     options: dict[str, Any] = {

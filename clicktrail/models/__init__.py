@@ -21,6 +21,9 @@ from clicktrail.models.postback_attempt import PostbackAttempt
 from clicktrail.models.postback_delivery import PostbackDelivery
 from clicktrail.models.referral import Referral
 from clicktrail.models.rollup import TABLES as ROLLUP_TABLES  # noqa: F401  (registers them)
+from clicktrail.models.sign_in_attempt import SignInAttempt
+from clicktrail.models.user import User
+from clicktrail.models.web_session import WebSession
 
 __all__ = [
     "Advertiser",
@@ -43,4 +46,7 @@ __all__ = [
     "PostbackAttempt",
     "PostbackDelivery",
     "Referral",
+    "SignInAttempt",
+    "User",
+    "WebSession",
 ]

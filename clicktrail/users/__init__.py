@@ -1,0 +1,1 @@
+"""Console and portal users: accounts, passwords, server-side web sessions, sign-in throttling."""
