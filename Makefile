@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ASSETS := clicktrail/web/assets
 
 .PHONY: serve test lint format bench install clean
 
@@ -13,13 +14,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The console's styles and scripts (Pico CSS, Chart.js) come from npm with the committed
+# lockfile (ADR 0085); npm ci runs again whenever the lockfile is newer than node_modules.
+$(ASSETS)/node_modules/.package-lock.json: $(ASSETS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(ASSETS) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; \
+	else echo "npm not found: the console will be served without its styles and charts"; fi
 
-serve: $(STAMP)
+install: $(STAMP) $(ASSETS)/node_modules/.package-lock.json
+
+serve: install
 	@mkdir -p var
 	$(BIN)/clicktrail serve
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy clicktrail tests bench
@@ -38,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache $(ASSETS)/node_modules test-artifacts

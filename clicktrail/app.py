@@ -26,6 +26,7 @@ from clicktrail.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from clicktrail.kit.asgi import respond
 from clicktrail.openapi import install as install_openapi
 from clicktrail.ops.failures import ApiBoundary, TrackingBoundary, internal_error
 from clicktrail.ops.logging import configure_logging
@@ -49,6 +50,20 @@ API_PREFIXES = (
     "/readyz",
     "/metrics",
 )
+#: The console, the partner portal, the advertiser pages and their files (clicktrail/web).
+WEB_PREFIXES = ("/app", "/partner", "/advertiser", "/static/")
+#: Parameters that make ``GET /`` an advertiser postback rather than a visit.
+_POSTBACK_KEYS = (b"nid=", b"transaction_id=")
+
+
+def is_visit(scope: Scope) -> bool:
+    """``GET /`` without advertiser-postback parameters: a person, sent to the console."""
+    if scope["method"] != "GET":
+        return False
+    query: bytes = scope.get("query_string", b"")
+    return not any(
+        part.startswith(_POSTBACK_KEYS) for part in query.replace(b";", b"&").split(b"&")
+    )
 
 
 def _render(request: Request, exc: ClicktrailError) -> JSONResponse:
@@ -115,10 +130,13 @@ def create_api(state: AppState) -> FastAPI:
 class ClicktrailApp:
     """The root ASGI app: lifespan, then a path split between the API and tracking apps."""
 
-    def __init__(self, state: AppState, api: ASGIApp, tracking: ASGIApp) -> None:
+    def __init__(
+        self, state: AppState, api: ASGIApp, tracking: ASGIApp, web: ASGIApp | None = None
+    ) -> None:
         self.state = state
         self.api = api
         self.tracking = tracking
+        self.web = web
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -128,6 +146,10 @@ class ClicktrailApp:
         path: str = scope.get("path", "/")
         if path.startswith(API_PREFIXES):
             await self.api(scope, receive, send)
+        elif self.web is not None and path.startswith(WEB_PREFIXES):
+            await self.web(scope, receive, send)
+        elif path == "/" and kind == "http" and is_visit(scope):
+            await respond(send, 302, [(b"location", b"/app/")])
         else:
             await self.tracking(scope, receive, send)
 
@@ -153,10 +175,12 @@ def create_app(settings: Settings | None = None) -> ClicktrailApp:
     from clicktrail.abuse.gate import ApiGate
     from clicktrail.services import build_services
     from clicktrail.tracking.app import create_tracking_app
+    from clicktrail.web.app import create_web_app
 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     state = AppState(settings)
     state.services.extend(build_services(state))
     api = ApiBoundary(ApiGate(create_api(state), state))
-    return ClicktrailApp(state, api, TrackingBoundary(create_tracking_app(state)))
+    web = ApiBoundary(create_web_app(state))
+    return ClicktrailApp(state, api, TrackingBoundary(create_tracking_app(state)), web)

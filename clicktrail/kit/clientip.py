@@ -51,6 +51,10 @@ class ClientIpResolver:
         parsed = _parse(address)
         return parsed is not None and any(parsed in net for net in self.networks)
 
+    def trusts(self, peer: str | None) -> bool:
+        """Whether ``peer`` is a trusted proxy (its X-Forwarded-* headers are believed)."""
+        return bool(peer) and bool(self.networks) and self._is_trusted(peer)
+
     def resolve(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client IP for a request from ``peer`` carrying ``forwarded_for``."""
         if not peer:

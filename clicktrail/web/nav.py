@@ -1,0 +1,41 @@
+"""The menus. Each area adds ONE line to the list it belongs to; the layout shows only the
+items the signed-in user's role may open (the pages check it again, on the server)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clicktrail.users.roles import ADVERTISER_ROLES, CONSOLE_ROLES, PARTNER_ROLES
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    href: str
+    roles: tuple[str, ...]
+
+
+CONSOLE_NAV: list[NavItem] = [
+    NavItem("Dashboard", "/app/", CONSOLE_ROLES),
+]
+
+PARTNER_NAV: list[NavItem] = [
+    NavItem("Dashboard", "/partner/", PARTNER_ROLES),
+]
+
+ADVERTISER_NAV: list[NavItem] = [
+    NavItem("Dashboard", "/advertiser/", ADVERTISER_ROLES),
+]
+
+
+def menu_for(role: str | None) -> list[NavItem]:
+    """The items ``role`` may see, from the menu of its part of the site."""
+    if role is None:
+        return []
+    if role in CONSOLE_ROLES:
+        items = CONSOLE_NAV
+    elif role in PARTNER_ROLES:
+        items = PARTNER_NAV
+    else:
+        items = ADVERTISER_NAV
+    return [item for item in items if role in item.roles]

@@ -1,0 +1,18 @@
+"""Every page router of the web app. Each area adds ONE line."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from clicktrail.web import signin, static_files
+from clicktrail.web.advertiser import home as advertiser_home
+from clicktrail.web.console import home as console_home
+from clicktrail.web.partner import home as partner_home
+
+PAGE_ROUTERS: list[APIRouter] = [
+    static_files.router,
+    signin.router,
+    console_home.router,
+    partner_home.router,
+    advertiser_home.router,
+]
