@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from datetime import date as date_type
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 Number = int | float | Decimal
@@ -23,9 +23,10 @@ def _decimal(value: object) -> Decimal | None:
 def number(value: object, places: int = 0) -> str:
     """``1234567`` -> ``1,234,567``; ``places`` decimals; "-" for nothing."""
     found = _decimal(value)
-    if found is None:
+    if found is None or not found.is_finite():
         return "-"
-    return f"{found:,.{places}f}"
+    rounded = found.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{places}f}"
 
 
 def money(value: object, currency: str = "") -> str:
