@@ -10,12 +10,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from clicktrail.app import ClicktrailApp, create_app
 from clicktrail.config import Settings
 from clicktrail.db import Database
+from clicktrail.users import passwords
 from tests.fixtures.database import (
     PG_ENV,
     PgDatabase,
@@ -28,6 +31,10 @@ from tests.fixtures.database import (
 from tests.fixtures.factories import make_key
 
 BACKENDS = ["sqlite", "postgres"]
+
+# Password hashes in tests: argon2's cheapest parameters (the server keeps its default
+# profile; a hash carries its parameters, so either verifies).
+passwords.HASHER = PasswordHasher.from_parameters(CHEAPEST)
 
 # Hypothesis runs under the "ci" profile unless `--hypothesis-profile` names another: no
 # deadline and no speed health checks (a busy 2-core machine must not fail a property), a

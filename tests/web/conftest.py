@@ -5,7 +5,7 @@ httpx level (fast; rules, roles, CSRF): ``web_client`` on the real app; helpers
 tests/fixtures/factories.py.
 
 Browser level (slow; real flows and screenshots): ``live_server`` (a real
-``clicktrail serve`` per module and engine), ``browser`` (Chromium, once per session),
+``clicktrail serve`` per module and engine), ``browser`` (Chromium, once per module and engine),
 ``page`` (fails the test on a console error, a page error or a request that leaves the
 server's origin), ``shot(page, name)`` (PNGs at 1280 and 390 px in
 test-artifacts/screenshots/) and ``signed_in(page, role)``. Without a Chromium on the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,19 @@ def live_server(
     log = tmp_path_factory.mktemp("live") / "serve.log"
     process = serve(module_database_url, port, log)
     try:
-        asyncio.run(ready(port, process, log))
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, ready(port, process, log)).result()
         yield LiveServer(f"http://127.0.0.1:{port}", module_database_url, log)
     finally:
         kill_group(process)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser(live_server: LiveServer) -> Iterator[Any]:
+    """Chromium, per module and engine: Playwright's sync API holds an event loop running in
+    this thread while it is started, so it starts after and stops before every fixture that
+    calls ``asyncio.run`` (the databases, the server); tests reach the database through
+    ``live_server.call``, which runs in a thread of its own."""
     executable = chromium_path()
     if executable is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (.ci/run does)")
@@ -70,7 +76,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+def page(live_server: LiveServer, browser: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     problems: list[str] = []
     tab = context.new_page()
