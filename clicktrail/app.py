@@ -51,7 +51,9 @@ API_PREFIXES = (
     "/metrics",
 )
 #: The console, the partner portal, the advertiser pages and their files (clicktrail/web).
-WEB_PREFIXES = ("/app", "/partner", "/advertiser", "/static/")
+#: With their slash: a tracking link's 8-character code may begin with "app" or "partner".
+WEB_PREFIXES = ("/app/", "/partner/", "/advertiser/", "/static/")
+WEB_ROOTS = frozenset({"/app", "/partner", "/advertiser"})
 #: Parameters that make ``GET /`` an advertiser postback rather than a visit.
 _POSTBACK_KEYS = (b"nid=", b"transaction_id=")
 
@@ -146,7 +148,7 @@ class ClicktrailApp:
         path: str = scope.get("path", "/")
         if path.startswith(API_PREFIXES):
             await self.api(scope, receive, send)
-        elif self.web is not None and path.startswith(WEB_PREFIXES):
+        elif self.web is not None and (path.startswith(WEB_PREFIXES) or path in WEB_ROOTS):
             await self.web(scope, receive, send)
         elif path == "/" and kind == "http" and is_visit(scope):
             await respond(send, 302, [(b"location", b"/app/")])

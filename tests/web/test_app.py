@@ -61,3 +61,13 @@ async def test_unknown_page_is_an_html_404(web_client: httpx.AsyncClient) -> Non
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_only_the_web_paths_reach_the_web_app(client: httpx.AsyncClient) -> None:
+    root = await client.get("/app")
+    assert root.status_code == 307
+    assert root.headers["location"].endswith("/app/")
+    # A path that merely begins with "app" stays the tracking host's (plain-text 404).
+    other = await client.get("/apple123/ABCDEFGH/")
+    assert other.status_code == 404
+    assert other.headers["content-type"].startswith("text/plain")
