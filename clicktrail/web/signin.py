@@ -94,6 +94,11 @@ def _form(
 
 @router.get("/app/login", include_in_schema=False)
 async def login_form(request: Request, next: str = "") -> Response:
+    """The form; a browser that is signed in already goes on to ``next`` (or its home)."""
+    async with get_state(request).db.read() as session:
+        signed = await service.session_user(session, request.cookies.get(SESSION_COOKIE))
+    if signed is not None:
+        return RedirectResponse(safe_next(next, signed[0].role), status_code=303)
     return _form(request, next_path=next)
 
 

@@ -127,6 +127,7 @@ async def test_next_outside_the_users_area_is_ignored(
 ) -> None:
     user, password = await make_user(db, "admin")
     for target in ("https://evil.example/", "//evil.example/app/", "/partner/", "/app/\\x"):
+        web_client.cookies.clear()  # signed out again
         token = await csrf(web_client, "/app/login")
         response = await web_client.post(
             "/app/login",
@@ -160,3 +161,12 @@ async def test_console_user_may_not_open_the_partner_portal(
     response = await web_client.get("/partner/")
     assert response.status_code == 403
     assert "Not allowed" in response.text
+
+
+async def test_sign_in_page_sends_a_signed_in_user_on(
+    web_client: httpx.AsyncClient, db: Database
+) -> None:
+    await sign_in_as(web_client, db, "affiliate")
+    response = await web_client.get("/app/login?next=/app/")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/partner/"
