@@ -36,9 +36,9 @@ def test_admin_signs_in_and_out(page: Any, signed_in: SignedIn, shot: Shot) -> N
     expect(page).to_have_url(re.compile(r"/app/$"))
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_text(f"Signed in as {user.email}")).to_be_visible()
+    shot(page, "console-home")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
-    shot(page, "console-home")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/app/login$"))
