@@ -175,12 +175,14 @@ class ClicktrailApp:
 
 def create_app(settings: Settings | None = None) -> ClicktrailApp:
     from clicktrail.abuse.gate import ApiGate
+    from clicktrail.audit import capture
     from clicktrail.services import build_services
     from clicktrail.tracking.app import create_tracking_app
     from clicktrail.web.app import create_web_app
 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    capture.install()  # the audit log: every ORM change of configuration (ADR 0086)
     state = AppState(settings)
     state.services.extend(build_services(state))
     api = ApiBoundary(ApiGate(create_api(state), state))

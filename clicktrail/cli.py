@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from clicktrail.audit import capture
 from clicktrail.click.cli import app as clicks_app
 from clicktrail.command import err, run_with_db
 from clicktrail.config import Settings, get_settings
@@ -21,6 +22,9 @@ from clicktrail.kit.orphans import child_env
 from clicktrail.postback import cli as postback_cli
 from clicktrail.referral import cli as referral_cli
 from clicktrail.users import cli as users_cli
+
+# Changes made from the command line (keys, demo data) are audited, as the system (ADR 0086).
+capture.install()
 
 app = typer.Typer(
     help="clicktrail: self-hosted affiliate tracking.",

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.auth.actor import of_principal, set_actor
 from clicktrail.auth.service import Principal, Realm, authenticate
 from clicktrail.state import AppState
 
@@ -38,12 +39,13 @@ State = Annotated[AppState, Depends(get_state)]
 
 async def _principal(request: Request, raw: str | None, realm: Realm) -> Principal:
     """The caller: the one the API gate (clicktrail.abuse.gate) authenticated before the body
-    was read, else looked up here."""
+    was read, else looked up here. It is the audit log's actor from here on."""
     found = request.scope.get("state", {}).get("principal")
-    if isinstance(found, Principal) and found.realm == realm:
-        return found
-    async with get_state(request).db.read() as session:
-        return await authenticate(session, raw, realm)
+    if not (isinstance(found, Principal) and found.realm == realm):
+        async with get_state(request).db.read() as session:
+            found = await authenticate(session, raw, realm)
+    set_actor(of_principal(found))
+    return found
 
 
 async def _everflow_network(

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from clicktrail.advertiser.endpoints import router as advertiser_router
 from clicktrail.affiliate.endpoints import router as affiliate_router
+from clicktrail.audit.endpoints import router as audit_router
 from clicktrail.click.endpoints import router as click_router
 from clicktrail.compat.scaleo import router as scaleo_router
 from clicktrail.conversion.endpoints import router as conversion_router
@@ -25,3 +26,4 @@ ROUTERS += [pixel_router, pixel_report_router]
 ROUTERS += [referral_router]
 ROUTERS += [click_router]
 ROUTERS += [report_router]
+ROUTERS += [audit_router]

@@ -7,7 +7,8 @@ authentications count per client address (over the rate: 429, while valid keys f
 address keep working); a valid key counts against its realm's rate (429 over it; every answer
 carries Everflow's ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining``). The principal found is
 handed to the endpoint's dependency (``scope["state"]["principal"]``), so the key is looked
-up once. A chunked body is cut off (413) once it passes the limit.
+up once, and it becomes the audit log's actor (``auth/actor.py``) for the request. A
+chunked body is cut off (413) once it passes the limit.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from clicktrail.abuse.body import declared_too_large, limited
 from clicktrail.abuse.guards import guards_of
 from clicktrail.abuse.limiter import Verdict
 from clicktrail.auth import repository
+from clicktrail.auth.actor import of_principal, reset_actor, set_actor
 from clicktrail.auth.service import Principal, Realm, authenticate
 from clicktrail.dialects import AFFONSO_PREFIXES
 from clicktrail.errors import Forbidden, Unauthorized
@@ -120,6 +122,16 @@ class ApiGate:
                     return
             await self._touch(principal)
             scope.setdefault("state", {})["principal"] = principal
+            # The audit log's actor for the rest of the request (reset after it, so a
+            # caller running the app in its own task keeps no stale actor).
+            token = set_actor(of_principal(principal))
+            try:
+                await self.app(
+                    scope, limited(receive, guards.max_body_bytes), self._send(send, verdict)
+                )
+            finally:
+                reset_actor(token)
+            return
         await self.app(scope, limited(receive, guards.max_body_bytes), self._send(send, verdict))
 
     def _send(self, send: Send, verdict: Verdict | None) -> Send:

@@ -30,6 +30,8 @@ class Principal:
     key_id: int
     realm: Realm
     network_affiliate_id: int | None
+    #: How the audit log names the key: its name and its clear prefix.
+    label: str = ""
 
     @property
     def affiliate_id(self) -> int:
@@ -102,4 +104,11 @@ async def authenticate(session: AsyncSession, raw: str | None, realm: Realm) -> 
         key_id=key.id,
         realm=realm,
         network_affiliate_id=key.network_affiliate_id,
+        label=key_label(key),
     )
+
+
+def key_label(key: ApiKey) -> str:
+    """``name (ct_prefix)``, or the prefix alone for an unnamed key: never the secret."""
+    prefix = f"ct_{key.prefix}"
+    return f"{key.name} ({prefix})" if key.name else prefix

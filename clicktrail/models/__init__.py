@@ -5,6 +5,7 @@ from clicktrail.models.affiliate import Affiliate
 from clicktrail.models.affiliate_code import AffiliateCode
 from clicktrail.models.affiliate_group import AffiliateGroup
 from clicktrail.models.api_key import ApiKey
+from clicktrail.models.audit_entry import AuditEntry
 from clicktrail.models.base import Base
 from clicktrail.models.cache_generation import CacheGeneration
 from clicktrail.models.click import Click
@@ -31,6 +32,7 @@ __all__ = [
     "AffiliateCode",
     "AffiliateGroup",
     "ApiKey",
+    "AuditEntry",
     "Base",
     "CacheGeneration",
     "Click",

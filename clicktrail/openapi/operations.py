@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from clicktrail.audit.schemas import AuditOperationList
 from clicktrail.click.schemas import TrackingLinkOut
 from clicktrail.conversion.schemas import OfferPostbackOut
 from clicktrail.openapi import affonso as af
@@ -90,6 +91,8 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "PATCH /v1/networks/reporting/conversions": ok(ee.Result, *KEYED, INVALID, MISSING),
     "POST /v1/networks/reporting/conversions": ok(er.NetworkConversionList, *KEYED, INVALID),
+    # audit log
+    "POST /v1/networks/auditoperations": ok(AuditOperationList, *KEYED, INVALID),
     "GET /v1/networks/reporting/conversions/{conversion_id}": ok(
         er.NetworkConversion, *KEYED, MISSING
     ),
