@@ -13,7 +13,7 @@ from clicktrail.auth.service import create_key, revoke_key
 from clicktrail.db import Database
 from clicktrail.models import ApiKey, Click
 from tests.audit.helpers import entries, key_id_of
-from tests.fixtures.factories import make_advertiser
+from tests.fixtures.factories import make_advertiser, make_affiliate, make_offer
 from tests.tracking.helpers import make_pair
 
 OFFERS = "/v1/networks/offers"
@@ -193,3 +193,44 @@ async def test_a_refused_request_writes_no_audit_row(
     response = await client.post(OFFERS, json={"name": ""}, headers=network_headers)
     assert response.status_code == 400
     assert [row.entity_type for row in await entries(db)] == ["api_key"]  # the fixture's key
+
+
+async def test_a_pixel_deleted_through_the_api_is_a_delete(
+    client: httpx.AsyncClient, db: Database, network_headers: dict[str, str]
+) -> None:
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    body = {
+        "network_affiliate_id": affiliate.network_affiliate_id,
+        "network_offer_id": offer.network_offer_id,
+        "pixel_level": "specific",
+        "postback_url": "https://partner.example/pb?tid={transaction_id}",
+    }
+    created = await client.post("/v1/networks/pixels", json=body, headers=network_headers)
+    assert created.status_code == 200, created.text
+    pixel_id = created.json()["network_pixel_id"]
+    gone = await client.delete(f"/v1/networks/pixels/{pixel_id}", headers=network_headers)
+    assert gone.status_code == 200, gone.text
+    create, delete = await entries(db, "pixel")
+    assert (create.operation, delete.operation) == ("create", "delete")
+    assert delete.entity_id == str(pixel_id)
+    assert delete.after is not None
+    assert delete.after["is_deleted"] is True
+
+
+async def test_an_advertiser_token_is_redacted_and_no_actor_outlives_its_request(
+    client: httpx.AsyncClient, db: Database, network_headers: dict[str, str]
+) -> None:
+    created = await client.post(
+        "/v1/networks/advertisers",
+        json={"name": "Acme", "verification_token": "Sekret123"},
+        headers=network_headers,
+    )
+    assert created.status_code == 200, created.text
+    await make_advertiser(db, name="Made by a job")
+    by_key, by_job = await entries(db, "advertiser")
+    assert by_key.actor_type == "api_key"
+    assert by_key.after is not None
+    assert by_key.after["verification_token"] == "[redacted]"
+    assert "Sekret123" not in repr(by_key.after)
+    assert (by_job.actor_type, by_job.actor_id) == ("system", None)
