@@ -182,8 +182,8 @@ def create_app(settings: Settings | None = None) -> ClicktrailApp:
 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    capture.install()  # the audit log: every ORM change of configuration (ADR 0086)
     state = AppState(settings)
+    capture.install(state.db)  # the audit log: every ORM change of configuration (ADR 0086)
     state.services.extend(build_services(state))
     api = ApiBoundary(ApiGate(create_api(state), state))
     web = ApiBoundary(create_web_app(state))

@@ -23,9 +23,6 @@ from clicktrail.postback import cli as postback_cli
 from clicktrail.referral import cli as referral_cli
 from clicktrail.users import cli as users_cli
 
-# Changes made from the command line (keys, demo data) are audited, as the system (ADR 0086).
-capture.install()
-
 app = typer.Typer(
     help="clicktrail: self-hosted affiliate tracking.",
     no_args_is_help=True,
@@ -61,6 +58,7 @@ def migrate() -> None:
 async def _first_key(db: Database) -> str | None:
     from clicktrail.auth.service import create_key, has_any_key
 
+    capture.install(db)
     async with db.write() as session:
         if await has_any_key(session):
             return None
@@ -174,6 +172,7 @@ def keys_create(
     from clicktrail.errors import ClicktrailError
 
     async def _work(db: Database) -> tuple[int, str]:
+        capture.install(db)  # the CLI's changes are the system's (ADR 0086)
         async with db.write() as session:
             key, raw = await create_key(session, realm=realm, affiliate_id=affiliate_id, name=name)
             return key.id, raw
@@ -236,6 +235,7 @@ def keys_revoke(
     from clicktrail.errors import ClicktrailError
 
     async def _work(db: Database) -> None:
+        capture.install(db)  # the CLI's changes are the system's (ADR 0086)
         async with db.write() as session:
             await revoke_key(session, key_id)
 

@@ -1,6 +1,7 @@
 """Record every ORM change of an audited table in the same transaction (ADR 0086).
 
-One ``after_flush`` listener on the ORM session, instead of a line in every service: after a
+One ``after_flush`` listener on the write sessions of the process's database (installed by
+``create_app`` and the CLI), instead of a line in every service: after a
 flush the new rows have their ids and every object still carries its attribute history, so
 the listener knows what was created, changed (old and new values) and deleted. It writes
 the audit rows with Core statements on the flush's connection: they commit or roll back
@@ -25,11 +26,14 @@ from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 
 from clicktrail.audit.policy import AUDITED, BOOKKEEPING, Audited, classify, is_secret, recorded
 from clicktrail.auth.actor import current_actor
+from clicktrail.db import Database
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import AuditEntry
 
 #: ``session.info`` key: the audit rows this transaction wrote, by entity.
 _WRITTEN = "clicktrail_audit_written"
+#: ``session.info`` key set on the sessions of an installed database.
+_AUDITED = "clicktrail_audited"
 _TABLE = cast(Table, AuditEntry.__table__)
 _ID = _TABLE.c.audit_entry_id
 
@@ -180,6 +184,8 @@ def _write(session: Session, changes: list[Change]) -> None:
 
 
 def _after_flush(session: Session, flush: UOWTransaction) -> None:
+    if not session.info.get(_AUDITED):
+        return
     changes = changes_of(session, flush)
     if changes:
         _write(session, changes)
@@ -189,11 +195,13 @@ def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_WRITTEN, None)
 
 
-def install() -> None:
-    """Listen on every ORM session of the process (idempotent)."""
-    if event.contains(Session, "after_flush", _after_flush):
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _forget)
-    event.listen(Session, "after_rollback", _forget)
-    event.listen(Session, "after_soft_rollback", _forget)
+def install(db: Database) -> None:
+    """Audit every write session ``db`` hands out (idempotent). Only databases installed here
+    are audited: a script or test with its own ``Database`` (one migrated to an older
+    revision, say) writes no audit row."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _forget)
+        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_soft_rollback", _forget)
+    db.write_sessions.configure(info={_AUDITED: True})

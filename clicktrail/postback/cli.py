@@ -19,6 +19,7 @@ app = typer.Typer(no_args_is_help=False)
 
 
 async def _run(lanes: int, overrides: dict[str, object]) -> None:
+    from clicktrail.audit import capture
     from clicktrail.db import Database
     from clicktrail.ops.logging import configure_logging
     from clicktrail.ops.runtime import tune_gc
@@ -27,6 +28,7 @@ async def _run(lanes: int, overrides: dict[str, object]) -> None:
     settings = get_settings().model_copy(update=overrides)
     configure_logging(settings.log_level, settings.log_format)
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    capture.install(db)  # a pixel the worker disables is in the audit log (ADR 0086)
     worker = DeliveryWorker(db, settings, lanes=lanes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
