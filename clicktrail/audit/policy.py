@@ -58,6 +58,7 @@ AUDITED: dict[str, Audited] = {
     "conversion": Audited("conversion", status_column="status", status_only=True),
     "user": Audited("user"),
     "users": Audited("user"),
+    "app_user": Audited("user", status_column="is_active"),
 }
 
 #: Every entity type the log can hold (the API's filter values).

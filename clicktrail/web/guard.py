@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
+from clicktrail.auth.actor import Actor, set_actor
 from clicktrail.deps import get_state
 from clicktrail.meta.timezones import BY_ID, UTC_ID
 from clicktrail.network.service import get_network
@@ -140,6 +141,7 @@ async def _signed_in(request: Request) -> SignedIn:
         csrf_token=web_session.csrf_secret,
     )
     request.state.web_user = current
+    set_actor(Actor("user", user.id, user.email))
     if request.method not in SAFE_METHODS:
         await check_csrf(request, current.csrf_token)
     return current

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0019"
 branch_labels: str | None = None
 depends_on: str | None = None
 
