@@ -12,7 +12,7 @@ unanswered requests, which the advertiser retries.
 
 With ``concurrency`` > 1 (PostgreSQL), the next batch is taken and written as soon as
 the previous one reaches its COMMIT, so the database's commit and the next batch's work
-overlap; a batch's statements never overlap another's (``_stage``), and rollup rows are
+overlap; a batch's statements never overlap another's (kit/groupcommit.py), and rollup rows are
 locked in key order, so two batches in flight cannot deadlock (ADR 0024).
 
 A server normally runs this writer in a writer process of its own
@@ -23,7 +23,7 @@ with a ``Receipt``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
 import structlog
@@ -33,11 +33,10 @@ from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.service import Recorded, record_many
 from clicktrail.db import Database
 from clicktrail.errors import ClicktrailError
+from clicktrail.kit.groupcommit import GroupCommit
 from clicktrail.state import AppState
 
 log = structlog.get_logger("clicktrail.conversion.writer")
-
-_Item = tuple[ConversionDraft, "asyncio.Future[Recorded]"]
 
 
 class Receipt(NamedTuple):
@@ -110,50 +109,49 @@ class WriterStopped(RuntimeError):
 
 
 class ConversionWriter:
-    """A background service (``state.components["conversion_writer"]``)."""
+    """A background service (``state.components["conversion_writer"]``).
+
+    Queueing, batching and acknowledging are the shared group-commit writer's
+    (clicktrail/kit/groupcommit.py, ADR 0087); this class says what a batch of
+    conversions is: ``record_many`` in one ``db.write()`` transaction. A batch that fails
+    is retried one draft per transaction, so that one bad draft fails alone with its own
+    error."""
 
     name = "conversion_writer"
 
     def __init__(self, db: Database, *, max_batch: int = 1000, concurrency: int = 1) -> None:
         self.db = db
-        self.max_batch = max_batch
-        self.concurrency = max(1, concurrency)
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
-        #: Held from taking a batch until its COMMIT starts.
-        self._stage = asyncio.Lock()
-        self._accepting = False
+        self._core: GroupCommit[ConversionDraft, Recorded] = GroupCommit(
+            self,
+            label="conversion",
+            max_batch=max_batch,
+            unavailable=WriterStopped,
+            concurrency=concurrency,
+            split="singles",
+            skip_cancelled=True,
+        )
+
+    @property
+    def max_batch(self) -> int:
+        return self._core.max_batch
+
+    @property
+    def concurrency(self) -> int:
+        return self._core.concurrency
 
     async def start(self) -> None:
-        self._accepting = True
-        self._tasks = [
-            asyncio.create_task(self._run(), name=f"{self.name}-{i}")
-            for i in range(self.concurrency)
-        ]
+        await self._core.start()
         set_running(self)
 
     async def stop(self) -> None:
         """Stop accepting, write everything already queued, then end the loop."""
-        self._accepting = False
         if _running is self:
             set_running(None)
-        if not self._tasks:
-            return
-        await self._queue.join()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self._core.stop()
 
     def enqueue(self, draft: ConversionDraft) -> asyncio.Future[Recorded]:
         """Queue ``draft``; the future resolves once the transaction holding it committed."""
-        if not self._accepting or not self._tasks or all(t.done() for t in self._tasks):
-            raise WriterStopped("conversion writer is not running")
-        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((draft, future))
-        return future
+        return self._core.submit(draft)
 
     async def submit(self, draft: ConversionDraft) -> Recorded:
         """Queue ``draft`` and return once the transaction holding it has committed."""
@@ -162,55 +160,29 @@ class ConversionWriter:
     async def record(self, draft: ConversionDraft) -> Receipt:
         return Receipt.of(await self.enqueue(draft))
 
-    async def _run(self) -> None:
-        while True:
-            await self._stage.acquire()
-            stage = [True]  # still held
-            batch: list[_Item] = []
-            try:
-                batch.append(await self._queue.get())
-                while len(batch) < self.max_batch and not self._queue.empty():
-                    batch.append(self._queue.get_nowait())
-                await self._write(batch, stage)
-            except Exception:  # pragma: no cover - _write settles every future itself
-                log.exception("conversion_batch_crashed", size=len(batch))
-            finally:
-                self._release(stage)
-                for _ in batch:
-                    self._queue.task_done()
+    # What a batch of conversions is (kit.groupcommit.Batches).
 
-    def _release(self, stage: list[bool]) -> None:
-        """Let the next batch start (once per batch)."""
-        if stage[0]:
-            stage[0] = False
-            self._stage.release()
+    async def commit(
+        self, items: Sequence[ConversionDraft], *, retry: bool, committing: Callable[[], None]
+    ) -> list[Recorded]:
+        async with self.db.write() as session:
+            results = await record_many(session, list(items), bulk=True)
+            # Everything is written; the COMMIT at the block's end may overlap the next
+            # batch (on SQLite the next one waits for the write lock anyway).
+            committing()
+        return results
 
-    async def _write(self, batch: list[_Item], stage: list[bool]) -> None:
-        live = [(draft, future) for draft, future in batch if not future.cancelled()]
-        if not live:
-            return
-        try:
-            async with self.db.write() as session:
-                results = await record_many(session, [draft for draft, _ in live], bulk=True)
-                # Everything is written; the COMMIT at the block's end may overlap the next
-                # batch (on SQLite the next one waits for the write lock anyway).
-                self._release(stage)
-        except Exception as exc:
-            if len(live) == 1:
-                _settle_error(live[0][1], exc)
-                return
-            log.warning("conversion_batch_retried_singly", size=len(live), error=repr(exc))
-            for item in live:
-                await self._write([item], [False])
-            return
-        for (_, future), result in zip(live, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+    def is_data_error(self, exc: BaseException) -> bool:
+        return True  # any failure: retry one draft per transaction
 
+    async def reconnect(self) -> None:
+        pass
 
-def _settle_error(future: asyncio.Future[Recorded], exc: Exception) -> None:
-    if not future.done():
-        future.set_exception(exc)
+    def salvage(self, item: ConversionDraft) -> bool:
+        return False
+
+    def refused(self, item: ConversionDraft, exc: BaseException) -> BaseException:
+        return exc
 
 
 def build(settings: Settings, db: Database) -> ConversionWriter:

@@ -102,9 +102,9 @@ async def test_a_bad_row_is_isolated_and_stored_stripped() -> None:
 
 
 async def test_database_down_fails_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer_module, "RETRY_SECONDS", 0.2)
     sink = FakeSink(fail_first=10_000)
     writer = await _started(sink)
+    monkeypatch.setattr(writer, "retry_seconds", 0.2)
     with pytest.raises(WriterUnavailable):
         await writer.write(_row(1), 0)
     await writer.stop()
@@ -122,8 +122,8 @@ async def test_unwritable_click_gets_503_not_a_redirect(
     app: ClicktrailApp, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pair = await make_pair(app)
-    monkeypatch.setattr(writer_module, "RETRY_SECONDS", 0.2)
     click_writer = app.state.components["click_writer"]
+    monkeypatch.setattr(click_writer, "retry_seconds", 0.2)
     real_sink = click_writer.sink
     click_writer.sink = FakeSink(fail_first=10_000)
     try:
@@ -144,12 +144,11 @@ async def test_a_retried_batch_is_not_stored_twice(app: ClicktrailApp) -> None:
 
     pair = await make_pair(app)
     components = app.state.components["tracking"]
-    loop = asyncio.get_running_loop()
     drafts = [
         components.recorder.draft(pair.oid, pair.affid, parse_query(b"sub1=r"), Visit(ip="1.2.3.4"))
         for _ in range(3)
     ]
-    items = [PendingClick(d.row, d.window, loop.create_future()) for d in drafts]
+    items = [PendingClick(d.row, d.window) for d in drafts]
     sink = components.writer.sink
     await sink.write(items[:2])
     await sink.write(items, retry=True)
