@@ -6,7 +6,7 @@ Each domain that needs one adds it to ``build_services``.
 from __future__ import annotations
 
 from clicktrail.click.tasks import click_services
-from clicktrail.conversion.writer import install as install_conversion_writer
+from clicktrail.conversion.writer_process import install as install_conversion_writer
 from clicktrail.postback.tasks import install as install_postback_worker
 from clicktrail.referral.tasks import install as install_hold_releaser
 from clicktrail.report.tasks import install as install_rollup_compactor

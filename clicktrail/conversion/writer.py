@@ -34,7 +34,6 @@ from clicktrail.conversion.service import Recorded, record_many
 from clicktrail.db import Database
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.groupcommit import GroupCommit
-from clicktrail.state import AppState
 
 log = structlog.get_logger("clicktrail.conversion.writer")
 
@@ -189,17 +188,3 @@ def build(settings: Settings, db: Database) -> ConversionWriter:
     """The in-process writer these settings describe."""
     concurrency = settings.conversion_writers or (1 if db.is_sqlite else 2)
     return ConversionWriter(db, max_batch=settings.conversion_batch_max, concurrency=concurrency)
-
-
-def install(state: AppState) -> DraftRecorder:
-    """Create the process's writer (in a writer process unless
-    ``conversion_writer_process`` is off) as ``state.components["conversion_writer"]``."""
-    writer: DraftRecorder
-    if state.settings.conversion_writer_process:
-        from clicktrail.conversion.writer_process import ProcessConversionWriter
-
-        writer = ProcessConversionWriter(state.settings)
-    else:
-        writer = build(state.settings, state.db)
-    state.components[ConversionWriter.name] = writer
-    return writer

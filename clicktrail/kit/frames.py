@@ -1,14 +1,17 @@
-"""Length-prefixed pickle frames between a process and a helper process it started.
+"""Length-prefixed marshal frames between a process and a helper process it started.
 
-Both ends are this codebase (the helper is our own child, fed over its stdin and stdout
-pipes), so pickle's trust model holds: nothing here ever reads a frame from the network.
+A frame is a ``>I`` byte count followed by ``marshal.dumps(message)``. Messages are plain
+values only (None, bool, int, float, str, bytes, tuple, list, dict): a domain turns its
+objects into tuples before they cross (ADR 0087), and nothing can run code on loading a
+frame. Both ends are this codebase, started together from the same interpreter, so
+marshal's version-specific format is never a concern.
 """
 
 from __future__ import annotations
 
 import asyncio
+import marshal
 import os
-import pickle
 import struct
 from typing import Any
 
@@ -17,8 +20,8 @@ HEADER = struct.Struct(">I")
 READ_LIMIT = 4 * 1024 * 1024
 
 
-def encode(message: object) -> bytes:
-    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+def encode(message: Any) -> bytes:
+    body = marshal.dumps(message)
     return HEADER.pack(len(body)) + body
 
 
@@ -31,7 +34,7 @@ async def read(reader: asyncio.StreamReader) -> Any:
             return None
         raise
     (size,) = HEADER.unpack(header)
-    return pickle.loads(await reader.readexactly(size))
+    return marshal.loads(await reader.readexactly(size))
 
 
 async def stdio() -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:

@@ -1,10 +1,11 @@
 """Where a batch of clicks goes: one transaction per batch, clicks and their rollups together.
 
 * SQLite: a writer process of its own (clicktrail/tracking/sqlite_writer.py) that receives
-  each batch over a pipe and answers once it is committed. Inserting a click with its five
-  indexes and rollups costs SQLite CPU under the GIL; on the event loop (or in a thread,
-  where the GIL convoy is worse) that capped the redirect well below half of a bare ASGI
-  302, so the work moves to another core (docs/adr/0011, docs/benchmarks.md).
+  each batch over the shared child-process bridge and answers once it is committed.
+  Inserting a click with its five indexes and rollups costs SQLite CPU under the GIL; on
+  the event loop (or in a thread, where the GIL convoy is worse) that capped the redirect
+  well below half of a bare ASGI 302, so the work moves to another core (docs/adr/0011,
+  docs/benchmarks.md).
 * PostgreSQL: one asyncpg connection; ``COPY`` (binary) of the batch, then the rollup upserts,
   in one transaction; asyncpg does the I/O without holding the loop.
 
@@ -15,10 +16,6 @@ and record the batch in the report store (clicktrail/report/store.py) in the sam
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
-import marshal
-import sys
 from collections.abc import Sequence
 from datetime import datetime
 from operator import itemgetter
@@ -29,11 +26,9 @@ import asyncpg
 import orjson
 from sqlalchemy.engine import make_url
 
-from clicktrail.kit.children import close_stdin_and_wait
-from clicktrail.kit.orphans import child_env
+from clicktrail.kit.bridge import ChildLost, ChildProcess
 from clicktrail.report.store import store
 from clicktrail.tracking.rows import COLUMNS
-from clicktrail.tracking.sqlite_writer import FLAG_RETRY, REPLY, REQUEST
 from clicktrail.tracking.unique import Pending, lookup_bounds, mark_unique
 
 _GET = itemgetter(*COLUMNS)
@@ -43,7 +38,8 @@ _I_PAYOUT = COLUMNS.index("payout")
 _I_QUERY = COLUMNS.index("query_parameters")
 #: When the SQLite writer process is started after the server (it is also started on demand).
 PRESTART_SECONDS = 2.0
-PIPE_BYTES = 1 << 20
+#: Seconds ``close`` waits for the writer process's last answer and for it to exit.
+STOP_SECONDS = 10.0
 
 
 class ClickSink(Protocol):
@@ -82,17 +78,6 @@ def _pg_record(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _widen_pipe(process: asyncio.subprocess.Process) -> None:
-    """A 1 MiB pipe to the writer process: a whole batch in one write() (Linux only)."""
-    transport = process.stdin.transport if process.stdin is not None else None
-    pipe = transport.get_extra_info("pipe") if transport is not None else None
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if pipe is None or set_size is None:
-        return
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
-
-
 class ChildDataError(Exception):
     """The SQLite writer process refused the rows themselves."""
 
@@ -102,10 +87,13 @@ class ChildDatabaseError(Exception):
 
 
 class SqliteProcessSink:
-    """Batches go to the SQLite writer process (clicktrail/tracking/sqlite_writer.py).
+    """Batches go to the SQLite writer process (clicktrail/tracking/sqlite_writer.py),
+    over the shared child-process bridge (clicktrail/kit/bridge.py).
 
-    The process is started on the first batch (a server that never tracks a click never
-    starts it) and again after it died.
+    The process is started a little after ``open``, off the startup path: its imports take
+    about a second; started at once by every short-lived app (tests) it would cost more
+    than it saves, started on the first click that click would wait. The first batch
+    starts it if it is not up yet, and so does the next batch after it died.
     """
 
     dialect = "sqlite"
@@ -113,67 +101,30 @@ class SqliteProcessSink:
     def __init__(self, path: Path, synchronous: str = "FULL") -> None:
         self.path = path
         self.synchronous = synchronous
-        self.process: asyncio.subprocess.Process | None = None
-        self._spawning = asyncio.Lock()
-        self._prestart: asyncio.TimerHandle | None = None
-        self._prestart_task: asyncio.Task[Any] | None = None
+        self._child = ChildProcess(
+            "clicktrail.tracking.sqlite_writer",
+            (str(path), synchronous),
+            label="sqlite_click_writer",
+        )
+
+    @property
+    def process(self) -> asyncio.subprocess.Process | None:
+        return self._child.process
 
     async def open(self) -> None:
-        """Start the writer process a little later, off the startup path.
-
-        Its imports take about a second: started at once by every short-lived app (tests),
-        it would cost more than it saves; started on the first click, that click would wait.
-        """
-        loop = asyncio.get_running_loop()
-        self._prestart = loop.call_later(PRESTART_SECONDS, self._prestart_now)
-
-    def _prestart_now(self) -> None:
-        self._prestart_task = asyncio.ensure_future(self._spawn())
-
-    async def _spawn(self) -> asyncio.subprocess.Process:
-        async with self._spawning:
-            process = self.process
-            if process is not None and process.returncode is None:
-                return process
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "clicktrail.tracking.sqlite_writer",
-                str(self.path),
-                self.synchronous,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                env=child_env(),
-            )
-            _widen_pipe(self.process)
-            return self.process
+        self._child.prestart(PRESTART_SECONDS)
 
     async def close(self) -> None:
-        if self._prestart is not None:
-            self._prestart.cancel()
-            self._prestart = None
-        if self._prestart_task is not None:
-            await asyncio.gather(self._prestart_task, return_exceptions=True)
-            self._prestart_task = None
-        process, self.process = self.process, None
-        if process is None:
-            return
-        await close_stdin_and_wait(process, 10)
+        await self._child.stop(STOP_SECONDS)
 
     def is_data_error(self, exc: BaseException) -> bool:
         return isinstance(exc, ChildDataError | ValueError | TypeError)
 
     async def write(self, items: Sequence[Pending], *, retry: bool = False) -> None:
-        process = await self._spawn()
-        assert process.stdin is not None
-        assert process.stdout is not None
-        body = marshal.dumps(([_wire_record(i.row) for i in items], [i.window for i in items]))
+        request = ([_wire_record(i.row) for i in items], [i.window for i in items], retry)
         try:
-            process.stdin.write(REQUEST.pack(len(body), FLAG_RETRY if retry else 0) + body)
-            await process.stdin.drain()
-            (size,) = REPLY.unpack(await process.stdout.readexactly(REPLY.size))
-            status, result = marshal.loads(await process.stdout.readexactly(size))
-        except (OSError, asyncio.IncompleteReadError) as exc:
+            status, result = await self._child.call(request)
+        except ChildLost as exc:
             raise ChildDatabaseError(f"sqlite writer process failed: {exc!r}") from exc
         if status == "data":
             raise ChildDataError(result)
