@@ -115,9 +115,23 @@ class ChildProcess:
         if not live:
             return
         assert process.stdin is not None
+        try:
+            frame = frames.encode([(seq, request) for seq, request, _ in live])
+        except ValueError:  # a request that is not plain values fails alone
+            live = [item for item in live if self._encodes(item)]
+            frame = frames.encode([(seq, request) for seq, request, _ in live])
         for seq, _request, future in live:
             self._inflight[seq] = future
-        process.stdin.write(frames.encode([(seq, request) for seq, request, _ in live]))
+        process.stdin.write(frame)
+
+    @staticmethod
+    def _encodes(item: tuple[int, Any, asyncio.Future[Any]]) -> bool:
+        try:
+            frames.encode(item[1])
+        except ValueError as exc:
+            item[2].set_exception(exc)
+            return False
+        return True
 
     async def _spawn_and_flush(self) -> None:
         try:
