@@ -63,9 +63,15 @@ def _draft(n: int) -> ConversionDraft:
     )
 
 
-def _best_us(step: Callable[[], object], number: int = 200) -> float:
-    """The best of five runs, in microseconds per call."""
-    return min(timeit.repeat(step, number=number, repeat=5)) / number * 1e6
+def _best_us(steps: dict[str, Callable[[], object]], number: int = 50, rounds: int = 30) -> None:
+    """Print the best time per call of each step, in µs; rounds interleave the steps so
+    that a busy machine slows them alike."""
+    best = dict.fromkeys(steps, float("inf"))
+    for _ in range(rounds):
+        for name, step in steps.items():
+            best[name] = min(best[name], timeit.timeit(step, number=number) / number * 1e6)
+    for name, us in best.items():
+        print(f"  {name:34} {us:8.0f} µs")
 
 
 def main() -> None:
@@ -77,10 +83,14 @@ def main() -> None:
     m_body = marshal.dumps(clicks)
     p_body = pickle.dumps(clicks, protocol=protocol)
     print(f"click batch of {CLICKS}: marshal {len(m_body)} B, pickle {len(p_body)} B")
-    print(f"  marshal dumps {_best_us(lambda: marshal.dumps(clicks)):8.0f} µs")
-    print(f"  pickle  dumps {_best_us(lambda: pickle.dumps(clicks, protocol=protocol)):8.0f} µs")
-    print(f"  marshal loads {_best_us(lambda: marshal.loads(m_body)):8.0f} µs")
-    print(f"  pickle  loads {_best_us(lambda: pickle.loads(p_body)):8.0f} µs")
+    _best_us(
+        {
+            "marshal dumps": lambda: marshal.dumps(clicks),
+            "pickle dumps": lambda: pickle.dumps(clicks, protocol=protocol),
+            "marshal loads": lambda: marshal.loads(m_body),
+            "pickle loads": lambda: pickle.loads(p_body),
+        }
+    )
 
     def m_dump_drafts() -> bytes:
         return marshal.dumps([(seq, draft_out(d)) for seq, d in drafts])
@@ -88,14 +98,16 @@ def main() -> None:
     cm_body = m_dump_drafts()
     cp_body = pickle.dumps(drafts, protocol=protocol)
     print(f"conversion batch of {CONVERSIONS}: marshal {len(cm_body)} B, pickle {len(cp_body)} B")
-    print(f"  marshal dumps (with to-tuple)   {_best_us(m_dump_drafts):8.0f} µs")
-    p_dumps = _best_us(lambda: pickle.dumps(drafts, protocol=protocol))
-    print(f"  pickle  dumps                   {p_dumps:8.0f} µs")
-    print(
-        f"  marshal loads (with from-tuple) "
-        f"{_best_us(lambda: [(s, draft_in(v)) for s, v in marshal.loads(cm_body)]):8.0f} µs"
+    _best_us(
+        {
+            "marshal dumps (with to-tuple)": m_dump_drafts,
+            "pickle dumps": lambda: pickle.dumps(drafts, protocol=protocol),
+            "marshal loads (with from-tuple)": lambda: [
+                (s, draft_in(v)) for s, v in marshal.loads(cm_body)
+            ],
+            "pickle loads": lambda: pickle.loads(cp_body),
+        }
     )
-    print(f"  pickle  loads                   {_best_us(lambda: pickle.loads(cp_body)):8.0f} µs")
 
 
 if __name__ == "__main__":
