@@ -74,12 +74,15 @@ class ChildProcess:
     def prestart(self, delay: float) -> None:
         """Start the helper ``delay`` seconds from now, unless a request starts it first."""
         loop = asyncio.get_running_loop()
-        self._prestart = loop.call_later(delay, self._start)
+        self._prestart = loop.call_later(delay, self._prestart_now)
+
+    def _prestart_now(self) -> None:
+        self._prestart = None
+        self._start()
 
     def _start(self) -> None:
         """Start the helper (unless a start is under way) and then send what waits: one
         start at a time, however many requests arrive meanwhile."""
-        self._prestart = None
         if self._starting is None or self._starting.done():
             self._starting = asyncio.ensure_future(self._spawn_and_flush())
 

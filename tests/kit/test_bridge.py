@@ -47,3 +47,15 @@ async def test_a_dead_helper_fails_its_requests_and_is_replaced(echo: ChildProce
         assert echo.process is not first
     finally:
         await echo.stop(10)
+
+
+async def test_stop_cancels_a_pending_prestart_even_after_a_request_started_the_helper(
+    echo: ChildProcess,
+) -> None:
+    echo.prestart(600)
+    timer = echo._prestart
+    assert timer is not None
+    assert await echo.call(("echo", 1)) == ("cfg", 1)
+    await echo.stop(10)
+    assert timer.cancelled()  # it would otherwise start a helper for a stopped bridge
+    assert echo.process is None
