@@ -17,7 +17,9 @@ from hypothesis import settings as hypothesis_settings
 
 from clicktrail.app import ClicktrailApp, create_app
 from clicktrail.config import Settings
+from clicktrail.conversion import writer_process
 from clicktrail.db import Database
+from clicktrail.tracking import sinks
 from clicktrail.users import passwords
 from tests.fixtures.database import (
     PG_ENV,
@@ -57,6 +59,19 @@ hypothesis_settings.register_profile(
     "thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=500, derandomize=False
 )
 hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _writer_processes_start_on_first_use() -> Iterator[None]:
+    """An app started in a test starts its writer processes (clicks on SQLite, conversions)
+    on their first batch, never on the timer that warms them up ahead of traffic in a
+    server: each would import clicktrail in a new interpreter for nothing in every test
+    that outlasts the timer, which is most of them on a busy machine. The processes and
+    their pipes are the same; ``clicktrail serve`` in the subprocess tests keeps the timer."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sinks, "PRESTART_SECONDS", 24 * 3600.0)
+        patch.setattr(writer_process, "PRESTART_SECONDS", 24 * 3600.0)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from clicktrail.migrations import downgrade
 from tests.fixtures.database import PG_ENV, create_pg_database, drop_pg_database
 
 
@@ -21,9 +20,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"PostgreSQL tests need {PG_ENV}")
-    pg = create_pg_database(base)  # migrated to head already
+    pg = create_pg_database(base, migrate=False)
     try:
-        downgrade(pg.url, "base")
         yield pg.url
     finally:
         drop_pg_database(pg)
