@@ -27,8 +27,7 @@ from schemathesis.checks import response_schema_conformance, status_code_conform
 
 from tests.fixtures.server import free_port, kill_group, ready, serve
 
-# One worker runs the whole module: the server and its demo network are set up once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("openapi_fuzz")]
+pytestmark = pytest.mark.slow
 
 EXAMPLES = 25
 

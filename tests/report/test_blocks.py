@@ -19,9 +19,6 @@ from clicktrail.report.schemas import ReportIn
 from tests.report.capped import run_reports
 from tests.report.data import Seeded, oracle, raw_rows, seed_traffic
 
-# One worker runs the whole module, so each engine's database is seeded once.
-pytestmark = pytest.mark.xdist_group("report_blocks")
-
 COLUMNS = [
     ["offer"],
     ["affiliate"],
