@@ -67,3 +67,21 @@ async def list_affiliates(
     total = await repository.count(session)
     rows = await repository.page(session, request.offset, request.page_size)
     return rows, total
+
+
+#: At most this many affiliates in a form's select list.
+MAX_CHOICES = 1000
+
+
+async def search_affiliates(
+    session: AsyncSession, request: PageRequest, *, text: str = "", status: str | None = None
+) -> tuple[Sequence[Affiliate], int]:
+    """The console's affiliate list: name or id contains ``text``, status matches."""
+    return await repository.search(
+        session, text=text, status=status, offset=request.offset, limit=request.page_size
+    )
+
+
+async def affiliate_choices(session: AsyncSession) -> list[tuple[int, str]]:
+    """(id, name) pairs for a select list, by name, at most :data:`MAX_CHOICES`."""
+    return await repository.choices(session, MAX_CHOICES)

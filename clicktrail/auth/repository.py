@@ -47,3 +47,13 @@ async def touch(session: AsyncSession, key_id: int, moment: datetime, every: flo
         .where(or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= stale))
         .values(last_used_at=moment)
     )
+
+
+async def of_affiliate(session: AsyncSession, affiliate_id: int) -> Sequence[ApiKey]:
+    """An affiliate's keys, revoked ones too, newest first."""
+    result = await session.execute(
+        select(ApiKey)
+        .where(ApiKey.realm == "affiliate", ApiKey.network_affiliate_id == affiliate_id)
+        .order_by(ApiKey.id.desc())
+    )
+    return result.scalars().all()

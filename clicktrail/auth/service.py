@@ -86,6 +86,19 @@ async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey:
     return key
 
 
+async def affiliate_keys(session: AsyncSession, affiliate_id: int) -> Sequence[ApiKey]:
+    """The affiliate-realm keys bound to one affiliate (revoked ones too), newest first."""
+    return await repository.of_affiliate(session, affiliate_id)
+
+
+async def revoke_affiliate_key(session: AsyncSession, affiliate_id: int, key_id: int) -> ApiKey:
+    """Revoke one of an affiliate's keys; 404 for a key bound to anyone else."""
+    key = await repository.by_id(session, key_id)
+    if key is None or key.realm != "affiliate" or key.network_affiliate_id != affiliate_id:
+        raise NotFound(f"API key {key_id} is not a key of affiliate {affiliate_id}", field="id")
+    return await revoke_key(session, key_id)
+
+
 async def has_any_key(session: AsyncSession) -> bool:
     return await repository.count_active(session) > 0
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.kit.search import name_or_id
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Advertiser, Offer, OfferPayoutRevenue
 
@@ -33,6 +34,45 @@ async def page(session: AsyncSession, offset: int, limit: int) -> Sequence[Offer
 
 async def count(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(Offer)) or 0)
+
+
+def _matching(
+    text: str, status: str | None, advertiser_id: int | None, visibility: str | None
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    term = name_or_id(Offer.network_offer_id, Offer.name, text)
+    if term is not None:
+        where.append(term)
+    if status:
+        where.append(Offer.offer_status == status)
+    if advertiser_id:
+        where.append(Offer.network_advertiser_id == advertiser_id)
+    if visibility:
+        where.append(Offer.visibility == visibility)
+    return where
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    text: str = "",
+    status: str | None = None,
+    advertiser_id: int | None = None,
+    visibility: str | None = None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Offer], int]:
+    """One page of the offers matching every given filter, newest first, and their count."""
+    where = _matching(text, status, advertiser_id, visibility)
+    total = await session.scalar(select(func.count()).select_from(Offer).where(*where))
+    rows = await session.scalars(
+        select(Offer)
+        .where(*where)
+        .order_by(Offer.network_offer_id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return rows.all(), int(total or 0)
 
 
 async def advertisers_by_id(

@@ -19,7 +19,7 @@ from clicktrail.models import Advertiser, Offer
 from clicktrail.network.service import get_network
 from clicktrail.offer import repository
 from clicktrail.offer.entries import assign_event_ids, check_entries, plan_entries
-from clicktrail.offer.schemas import OfferIn
+from clicktrail.offer.schemas import OfferIn, OfferStatus
 
 _LEGACY_PIXEL_METHODS = {
     "http_image_pixel",
@@ -108,6 +108,37 @@ async def list_offers(session: AsyncSession, request: PageRequest) -> tuple[Sequ
     total = await repository.count(session)
     rows = await repository.page(session, request.offset, request.page_size)
     return rows, total
+
+
+async def search_offers(
+    session: AsyncSession,
+    request: PageRequest,
+    *,
+    text: str = "",
+    status: OfferStatus | None = None,
+    advertiser_id: int | None = None,
+    visibility: str | None = None,
+) -> tuple[Sequence[Offer], int]:
+    """The console's offer list: name or id contains ``text``, and the other filters match."""
+    return await repository.search(
+        session,
+        text=text,
+        status=status,
+        advertiser_id=advertiser_id,
+        visibility=visibility,
+        offset=request.offset,
+        limit=request.page_size,
+    )
+
+
+async def set_offer_status(session: AsyncSession, offer_id: int, status: OfferStatus) -> Offer:
+    """Pause, activate (or any other status) without replacing the rest of the offer."""
+    offer = await get_offer(session, offer_id)
+    if offer.offer_status != status:
+        offer.offer_status = status
+        offer.time_saved = utcnow()
+        await repository.flush(session)
+    return offer
 
 
 async def advertisers_of(session: AsyncSession, offers: Sequence[Offer]) -> dict[int, Advertiser]:

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from clicktrail.auth.service import authenticate, create_key, hash_key, revoke_key
+from clicktrail.auth.service import (
+    affiliate_keys,
+    authenticate,
+    create_key,
+    hash_key,
+    revoke_affiliate_key,
+    revoke_key,
+)
 from clicktrail.db import Database
 from clicktrail.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from clicktrail.models import ApiKey
@@ -57,3 +64,27 @@ async def test_bad_key_requests_write_nothing(db: Database) -> None:
             await create_key(session, realm="root")
     async with db.read() as session:
         assert (await session.execute(select(ApiKey))).first() is None
+
+
+async def test_affiliate_keys_and_revoking_only_its_own(db: Database) -> None:
+    mine = await make_affiliate(db)
+    theirs = await make_affiliate(db)
+    mine_id, theirs_id = mine.network_affiliate_id, theirs.network_affiliate_id
+    async with db.write() as session:
+        first, _ = await create_key(session, realm="affiliate", affiliate_id=mine_id, name="a")
+        second, _ = await create_key(session, realm="affiliate", affiliate_id=mine_id, name="b")
+        other, _ = await create_key(session, realm="affiliate", affiliate_id=theirs_id)
+        network, _ = await create_key(session, realm="network")
+    async with db.read() as session:
+        assert [k.name for k in await affiliate_keys(session, mine_id)] == ["b", "a"]
+    async with db.write() as session:
+        for key_id in (other.id, network.id, 10**6):
+            with pytest.raises(NotFound):
+                await revoke_affiliate_key(session, mine_id, key_id)
+        revoked = await revoke_affiliate_key(session, mine_id, first.id)
+        assert revoked.revoked_at is not None
+    async with db.read() as session:
+        keys = {k.id: k for k in await affiliate_keys(session, mine_id)}
+        assert keys[first.id].revoked_at is not None
+        assert keys[second.id].revoked_at is None
+        assert (await session.get(ApiKey, other.id)).revoked_at is None  # type: ignore[union-attr]
