@@ -99,3 +99,14 @@ async def entry_id_of_event(session: AsyncSession, offer_id: int, event_id: int)
         )
     )
     return int(found) if found is not None else None
+
+
+async def choices(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of the first ``limit`` offers by name, for a form's select list."""
+    rows = await session.execute(
+        select(Offer.network_offer_id, Offer.name)
+        .where(Offer.offer_status != "deleted")
+        .order_by(Offer.name, Offer.network_offer_id)
+        .limit(limit)
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]

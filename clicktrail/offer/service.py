@@ -145,3 +145,12 @@ async def advertisers_of(session: AsyncSession, offers: Sequence[Offer]) -> dict
     return await repository.advertisers_by_id(
         session, {offer.network_advertiser_id for offer in offers}
     )
+
+
+#: At most this many offers in a form's select list.
+MAX_CHOICES = 1000
+
+
+async def offer_choices(session: AsyncSession) -> list[tuple[int, str]]:
+    """(id, name) pairs of the offers not deleted, by name, at most :data:`MAX_CHOICES`."""
+    return await repository.choices(session, MAX_CHOICES)

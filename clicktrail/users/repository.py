@@ -110,3 +110,13 @@ async def purge(session: AsyncSession, before: datetime) -> None:
     """Forget attempts and ended sessions older than ``before``."""
     await session.execute(delete(SignInAttempt).where(SignInAttempt.at < before))
     await session.execute(delete(WebSession).where(WebSession.expires_at < before))
+
+
+async def users_of_affiliate(session: AsyncSession, affiliate_id: int) -> Sequence[User]:
+    """The ``affiliate`` users bound to one affiliate, oldest first."""
+    query = (
+        select(User)
+        .where(User.role == "affiliate", User.network_affiliate_id == affiliate_id)
+        .order_by(User.id)
+    )
+    return (await session.execute(query)).scalars().all()

@@ -218,3 +218,8 @@ async def session_user(
         return None
     web_session, user = found
     return user, web_session
+
+
+async def users_of_affiliate(session: AsyncSession, affiliate_id: int) -> Sequence[User]:
+    """The partner-portal users of one affiliate (disabled ones too), oldest first."""
+    return await repository.users_of_affiliate(session, affiliate_id)

@@ -17,6 +17,9 @@ class NavItem:
 
 CONSOLE_NAV: list[NavItem] = [
     NavItem("Dashboard", "/app/", CONSOLE_ROLES),
+    NavItem("Offers", "/app/offers", CONSOLE_ROLES),
+    NavItem("Advertisers", "/app/advertisers", CONSOLE_ROLES),
+    NavItem("Affiliates", "/app/affiliates", CONSOLE_ROLES),
 ]
 
 PARTNER_NAV: list[NavItem] = [

@@ -6,13 +6,21 @@ from fastapi import APIRouter
 
 from clicktrail.web import signin, static_files
 from clicktrail.web.advertiser import home as advertiser_home
+from clicktrail.web.console import advertisers as console_advertisers
+from clicktrail.web.console import affiliate_page as console_affiliate_page
+from clicktrail.web.console import affiliates as console_affiliates
 from clicktrail.web.console import home as console_home
+from clicktrail.web.console import offers as console_offers
 from clicktrail.web.partner import home as partner_home
 
 PAGE_ROUTERS: list[APIRouter] = [
     static_files.router,
     signin.router,
     console_home.router,
+    console_offers.router,
+    console_advertisers.router,
+    console_affiliates.router,
+    console_affiliate_page.router,
     partner_home.router,
     advertiser_home.router,
 ]

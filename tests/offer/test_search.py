@@ -69,3 +69,13 @@ async def test_set_offer_status(db: Database) -> None:
     async with db.write() as session:
         with pytest.raises(NotFound):
             await service.set_offer_status(session, 10**12, "active")
+
+
+async def test_offer_choices_skip_deleted(db: Database) -> None:
+    advertiser = await make_advertiser(db)
+    for name, status in (("B", "active"), ("A", "paused"), ("C", "deleted")):
+        await make_offer(
+            db, advertiser_id=advertiser.network_advertiser_id, name=name, offer_status=status
+        )
+    async with db.read() as session:
+        assert [name for _id, name in await service.offer_choices(session)] == ["A", "B"]

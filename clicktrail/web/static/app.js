@@ -2,6 +2,7 @@
 // - [data-copy]: copy the value of the element the selector names (or the attribute itself).
 // - <canvas data-chart="ID"> + <script type="application/json" id="ID">: a Chart.js chart.
 // - <form data-confirm="Question?">: ask before submitting.
+// - <form data-live-link="URL">: the offer page's tracking-link builder, updated as you type.
 (function () {
   "use strict";
 
@@ -64,6 +65,40 @@
       event.preventDefault();
     }
   });
+
+  // <form data-live-link="URL">: the tracking-link builder. While the user chooses, ask URL
+  // (with the form's fields) for {"url", "errors"} and show the link in #tracking-link. The
+  // form still works without this: submitting it renders the link on the server.
+  function liveLink(form) {
+    var endpoint = form.getAttribute("data-live-link");
+    var output = document.getElementById("tracking-link");
+    var message = form.querySelector("[data-link-error]");
+    var timer = null;
+    var latest = 0;
+    function update() {
+      var asked = ++latest;
+      var query = new URLSearchParams(new FormData(form)).toString();
+      fetch(endpoint + "?" + query, { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          if (asked !== latest || !output) return;
+          output.value = body.url || "";
+          var errors = body.errors || {};
+          var text = Object.keys(errors).map(function (k) { return errors[k]; }).join(" ");
+          if (message) {
+            message.textContent = text;
+            message.hidden = !text;
+          }
+        })
+        .catch(function () { /* keep the last link; submitting still works */ });
+    }
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 200);
+    });
+    form.addEventListener("change", update);
+  }
+  document.querySelectorAll("form[data-live-link]").forEach(liveLink);
 
   // On "load": every deferred script (chart.umd.min.js in a page's scripts block) has run.
   if (document.readyState === "complete") {
