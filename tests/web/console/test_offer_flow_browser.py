@@ -1,13 +1,15 @@
 """In a real Chromium against a real ``clicktrail serve``: an admin creates an advertiser, an
 offer and an affiliate through the console's forms, invites a portal user, builds a tracking
 link (live, by script), and the link tracks: the tracking host answers 302 to the offer's
-URL with the macros filled and the click is in the database. Screenshots at 1280 and 390 px
+URL with the macros filled and the click is in the database; the advertiser postback the
+offer page shows then converts it. Screenshots at 1280 and 390 px
 of the offer list, the offer form, the offer page and the affiliate page."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +19,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from clicktrail.db import Database
-from clicktrail.models import Click, Offer
+from clicktrail.models import Click, Conversion, Offer
 from tests.fixtures.browser import LiveServer
 
 
@@ -81,6 +83,7 @@ def test_admin_sets_up_an_offer_and_its_link_tracks(
     expect(link_box).to_have_value(re.compile(r"sub1=spring"))
     link = link_box.input_value()
     assert link.startswith(live_server.url + "/")
+    postback = _by_id(page, "postback-1").input_value()
     shot(page, "console-offer-detail")
     page.get_by_role("button", name="Copy").first.click()
 
@@ -106,3 +109,18 @@ def test_admin_sets_up_an_offer_and_its_link_tracks(
     assert offer is not None
     assert click.network_offer_id == offer.network_offer_id
     assert click.sub1 == "spring"
+
+    # The advertiser's server postback, as the offer page shows it, converts the click.
+    fired = httpx.get(postback.replace("{transaction_id}", transaction_id))
+    assert fired.status_code == 200, fired.text
+
+    async def _conversion(db: Database) -> Conversion | None:
+        async with db.read() as session:
+            return await session.scalar(
+                select(Conversion).where(Conversion.transaction_id == transaction_id)
+            )
+
+    conversion = live_server.call(_conversion)
+    assert conversion is not None
+    assert conversion.payout == Decimal("4")
+    assert conversion.revenue == Decimal("6.5")
