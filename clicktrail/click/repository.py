@@ -46,8 +46,9 @@ async def stream(
     filters: Mapping[str, Sequence[Any]],
     exclusions: Mapping[str, Sequence[Any]],
     limit: int,
+    offset: int = 0,
 ) -> Sequence[Click]:
-    """Clicks in ``[start, end)``, newest first, at most ``limit``.
+    """Clicks in ``[start, end)``, newest first, at most ``limit`` after skipping ``offset``.
 
     ``filters``/``exclusions`` map a Click column (or "country") to values: values of one
     column are OR-ed, columns AND-ed; an exclusion drops clicks matching any of its values.
@@ -61,6 +62,7 @@ async def stream(
         select(Click)
         .where(and_(*conditions))
         .order_by(Click.created_at.desc(), Click.transaction_id.desc())
+        .offset(offset)
         .limit(limit)
     )
     return (await session.execute(query)).scalars().all()

@@ -23,6 +23,7 @@ from clicktrail.kit import ids
 from clicktrail.kit.clientip import normalize
 from clicktrail.kit.timeutil import parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
+from clicktrail.models import Click, Offer
 from clicktrail.report.store import store
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
@@ -163,6 +164,56 @@ async def stream(
         for c in clicks
     ]
     return StreamResult(clicks=wire, truncated=truncated, limit=limit)
+
+
+@dataclass
+class ClickPage:
+    """One page of raw clicks for the console: the rows, their offers, and whether a later
+    page has rows (no count: counting a busy window's clicks costs a scan)."""
+
+    clicks: list[Click]
+    offers: dict[int, Offer]
+    more: bool
+
+
+#: The deepest row a page of the console's click list may start at (the stream's cap).
+MAX_PAGE_OFFSET = NETWORK_ROW_LIMIT
+
+
+async def page(
+    session: AsyncSession,
+    body: ClickStreamRequest,
+    *,
+    affiliate_id: int | None,
+    offset: int,
+    page_size: int,
+) -> ClickPage:
+    """The stream's clicks (same window and filter rules), ``page_size`` of them from
+    ``offset``; newest first."""
+    if not 0 <= offset <= MAX_PAGE_OFFSET:
+        raise ValidationFailed(
+            f"page must start within the first {MAX_PAGE_OFFSET} clicks", field="page"
+        )
+    start, end = report_window(body)
+    kinds = RESOURCE_COLUMNS if affiliate_id is not None else NETWORK_RESOURCE_COLUMNS
+    query = body.query
+    filters = _group(query.filters, kinds, "query.filters") if query else {}
+    exclusions = _group(query.exclusions, kinds, "query.exclusions") if query else {}
+    rows = await repository.stream(
+        session,
+        start=start,
+        end=end,
+        affiliate_id=affiliate_id,
+        filters=filters,
+        exclusions=exclusions,
+        limit=page_size + 1,
+        offset=offset,
+    )
+    clicks = list(rows[:page_size])
+    offers = await repository.offers_by_id(
+        session, (c.network_offer_id for c in clicks if c.network_offer_id)
+    )
+    return ClickPage(clicks=clicks, offers=offers, more=len(rows) > page_size)
 
 
 async def click_by_id(
