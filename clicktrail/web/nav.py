@@ -20,6 +20,9 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem("Offers", "/app/offers", CONSOLE_ROLES),
     NavItem("Advertisers", "/app/advertisers", CONSOLE_ROLES),
     NavItem("Affiliates", "/app/affiliates", CONSOLE_ROLES),
+    NavItem("Reports", "/app/reports", CONSOLE_ROLES),
+    NavItem("Clicks", "/app/clicks", CONSOLE_ROLES),
+    NavItem("Conversions", "/app/conversions", CONSOLE_ROLES),
 ]
 
 PARTNER_NAV: list[NavItem] = [

@@ -9,18 +9,24 @@ from clicktrail.web.advertiser import home as advertiser_home
 from clicktrail.web.console import advertisers as console_advertisers
 from clicktrail.web.console import affiliate_page as console_affiliate_page
 from clicktrail.web.console import affiliates as console_affiliates
-from clicktrail.web.console import home as console_home
 from clicktrail.web.console import offers as console_offers
+from clicktrail.web.console import clicks as console_clicks
+from clicktrail.web.console import conversions as console_conversions
+from clicktrail.web.console import dashboard as console_dashboard
+from clicktrail.web.console import reports as console_reports
 from clicktrail.web.partner import home as partner_home
 
 PAGE_ROUTERS: list[APIRouter] = [
     static_files.router,
     signin.router,
-    console_home.router,
     console_offers.router,
     console_advertisers.router,
     console_affiliates.router,
     console_affiliate_page.router,
+    console_dashboard.router,
+    console_reports.router,
+    console_clicks.router,
+    console_conversions.router,
     partner_home.router,
     advertiser_home.router,
 ]
