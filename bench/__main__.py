@@ -15,6 +15,7 @@ BENCHES += ["click"]
 BENCHES += ["conversion"]
 BENCHES += ["referral"]
 BENCHES += ["report"]
+BENCHES += ["console"]
 BENCHES += ["late"]
 BENCHES += ["postback"]
 

@@ -1,0 +1,203 @@
+"""Server time of the console's dashboard and report page on the 10M-click report data.
+
+    make bench BENCH=console          # or: .venv/bin/python -m bench console
+
+The data is the aggregated-report benchmark's (``bench/report.py``: rollups of
+``BENCH_REPORT_CLICKS`` clicks, default 10,000,000, over the 90 days before today), reused
+when that benchmark already built it today, else generated. Offers, affiliates and
+advertisers get names (the pages show them), and an admin user is signed in.
+
+Each page is requested in-process through the whole application (ASGI: the web app's
+routing, the session and role check, the report queries, the template), without the
+network: that is the server's time. One request warms up, then ``REPEAT`` are timed and
+the median is reported. Results go to the "Console pages" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from bench.common import DOC, PG_DEFAULT, ROOT, machine, write_section
+from bench.report import PG_ENV, PostgresTarget, SqliteTarget, _ensure_coarse
+from bench.report_data import DAY, Shape, generate
+from clicktrail.app import create_app
+from clicktrail.config import Settings
+from clicktrail.migrations import upgrade
+from clicktrail.models import Advertiser, Affiliate, Offer
+from clicktrail.ops.runtime import tune_gc
+from clicktrail.users.service import create_user, start_session
+from clicktrail.web.guard import SESSION_COOKIE
+
+SECTION = "## Console pages"
+REPEAT = 5
+GOAL_MS = 300
+
+
+def _log(message: str) -> None:
+    print(f"  {message}", flush=True)
+
+
+async def _prepare(shape: Shape) -> tuple[str, str, str]:
+    """The report benchmark's data on both engines (generated if missing): the SQLite and
+    PostgreSQL URLs and the data's first day."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_dt = today - timedelta(days=shape.days)
+    tag = f"{shape.tag}_{start_dt:%Y%m%d}"
+    lite = SqliteTarget(ROOT / "var" / "bench" / f"report-{tag}.db")
+    pg = PostgresTarget(os.environ.get(PG_ENV, PG_DEFAULT), tag)
+    start = int(start_dt.timestamp())
+    targets: list[Any] = []
+    if not lite.ready(tag):
+        targets.append(lite)
+    if not await pg.ready_async(tag):
+        targets.append(pg)
+    if targets:
+        _log(f"generating {shape.clicks:,} clicks over {shape.days} days ({tag})")
+        for target in targets:
+            await target.open()
+        for batch in generate(shape, start, _log):
+            for target in targets:
+                await target.write(batch)
+        for target in targets:
+            await target.finish(tag, start + shape.days * DAY)
+    for url in (lite.url, pg.url):
+        await asyncio.to_thread(upgrade, url)
+        await _ensure_coarse(url, start, shape.days)
+    return lite.url, pg.url, start_dt.date().isoformat()
+
+
+async def _names(settings: Settings, shape: Shape) -> None:
+    """Name the data's advertisers, offers and affiliates (ids as the generator uses them)."""
+    app = create_app(settings)
+    await app.state.start()
+    try:
+        async with app.state.db.write() as session:
+            if await session.scalar(select(func.count()).select_from(Offer)):
+                return
+            now = datetime.now(UTC)
+            stamps = {"time_created": now, "time_saved": now}
+            session.add_all(
+                Advertiser(network_advertiser_id=i, name=f"Advertiser {i}", **stamps)
+                for i in range(1, 21)
+            )
+            await session.flush()
+            session.add_all(
+                Offer(
+                    network_offer_id=i,
+                    name=f"Offer {i}",
+                    network_advertiser_id=1 + i % 20,
+                    destination_url="https://example.com/?t={transaction_id}",
+                    **stamps,
+                )
+                for i in range(1, shape.offers + 1)
+            )
+            session.add_all(
+                Affiliate(network_affiliate_id=i, name=f"Partner {i}", **stamps)
+                for i in range(1, shape.affiliates + 1)
+            )
+    finally:
+        await app.state.stop()
+
+
+def _pages(first_day: str) -> list[tuple[str, str]]:
+    today = datetime.now(UTC).date()
+    month_ago = (today - timedelta(days=29)).isoformat()
+    return [
+        ("dashboard `/app/`", "/app/"),
+        ("reports, default (offer, last 7 days)", "/app/reports"),
+        ("reports: date, last 30 days", f"/app/reports?group=date&from={month_ago}"),
+        (
+            "reports: date, 90 days, New York",
+            f"/app/reports?group=date&from={first_day}&tz=80&metric=revenue",
+        ),
+        ("reports: affiliate, 90 days", f"/app/reports?group=affiliate&from={first_day}"),
+        (
+            "reports: offer + affiliate, 30 days",
+            f"/app/reports?group=offer&group=affiliate&from={month_ago}",
+        ),
+        (
+            "reports: date + country, 30 days",
+            f"/app/reports?group=date&group=country&from={month_ago}",
+        ),
+    ]
+
+
+async def _measure(url: str, pages: list[tuple[str, str]], shape: Shape) -> dict[str, float]:
+    settings = Settings(database_url=url, log_level="WARNING", worker_enabled=False)
+    await _names(settings, shape)
+    app = create_app(settings)
+    await app.state.start()
+    out: dict[str, float] = {}
+    try:
+        async with app.state.db.write() as session:
+            email = f"bench-{time.time_ns()}@example.com"
+            user, _password = await create_user(session, email=email, role="admin")
+            _web, token = await start_session(session, user)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://bench.test",
+            cookies={SESSION_COOKIE: token},
+        ) as client:
+            tune_gc()  # as the server does at start (ADR 0060)
+            for name, path in pages:
+                times = []
+                for _ in range(REPEAT + 1):
+                    t0 = time.perf_counter()
+                    response = await client.get(path)
+                    times.append(time.perf_counter() - t0)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+                out[name] = statistics.median(times[1:]) * 1000
+                _log(f"{name}: {out[name]:.0f} ms")
+    finally:
+        await app.state.stop()
+    return out
+
+
+async def _run() -> list[str]:
+    shape = Shape(clicks=int(os.environ.get("BENCH_REPORT_CLICKS", Shape.clicks)))
+    t0 = time.perf_counter()
+    lite_url, pg_url, first_day = await _prepare(shape)
+    prepared = time.perf_counter() - t0
+    pages = _pages(first_day)
+    _log("SQLite")
+    lite = await _measure(lite_url, pages, shape)
+    _log("PostgreSQL")
+    pg = await _measure(pg_url, pages, shape)
+    lines = [
+        SECTION,
+        "",
+        "Command: `make bench BENCH=console` (`.venv/bin/python -m bench console`), "
+        f"{datetime.now(UTC):%Y-%m-%d}.",
+        f"Machine: {machine()}; both engines on the same box. Load average after the run: "
+        + ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        + ".",
+        f"Data: the aggregated-report benchmark's rollups ({shape.clicks:,} clicks, "
+        f"{shape.days} days before today, {shape.offers} offers, {shape.affiliates} "
+        f"affiliates), prepared in {prepared:.0f} s (0 when reused). There is no traffic "
+        "today in this data, so the dashboard's today reads empty hour rows.",
+        "Time: one GET through the whole application in-process (web routing, session and "
+        f"role check, reports, template), signed in as an admin; median of {REPEAT} after a "
+        f"warm-up. GOAL: <= {GOAL_MS} ms each.",
+        "",
+        "| page | SQLite ms | PostgreSQL ms |",
+        "|---|---:|---:|",
+    ]
+    for name in lite:
+        lines.append(f"| {name} | {lite[name]:.0f} | {pg[name]:.0f} |")
+    return lines
+
+
+def main() -> None:
+    lines = asyncio.run(_run())
+    print("\n".join(lines))
+    write_section(DOC, SECTION, lines)
