@@ -143,3 +143,17 @@ async def test_partners_may_not_open_the_network_report(
     response = await web_client.get(path)
     assert response.status_code == 403
     assert "Shoes" not in response.text
+
+
+@pytest.mark.parametrize(("group", "points"), [("hour", 24), ("week", None), ("month", None)])
+async def test_time_groupings_chart_every_bucket(
+    web_client: httpx.AsyncClient, traffic: Traffic, group: str, points: int | None
+) -> None:
+    response = await web_client.get(f"/app/reports?group={group}&metric=cv")
+    assert response.status_code == 200
+    chart = json.loads(response.text.split('id="report-chart">', 1)[1].split("</script>", 1)[0])
+    assert chart["type"] == "line"
+    data = chart["data"]["datasets"][0]["data"]
+    if points is not None:
+        assert len(data) == points
+    assert sum(data) == 1.0
