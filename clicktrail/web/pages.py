@@ -9,10 +9,10 @@ from clicktrail.web.advertiser import home as advertiser_home
 from clicktrail.web.console import advertisers as console_advertisers
 from clicktrail.web.console import affiliate_page as console_affiliate_page
 from clicktrail.web.console import affiliates as console_affiliates
-from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import clicks as console_clicks
 from clicktrail.web.console import conversions as console_conversions
 from clicktrail.web.console import dashboard as console_dashboard
+from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import reports as console_reports
 from clicktrail.web.partner import home as partner_home
 
