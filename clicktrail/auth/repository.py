@@ -57,3 +57,16 @@ async def of_affiliate(session: AsyncSession, affiliate_id: int) -> Sequence[Api
         .order_by(ApiKey.id.desc())
     )
     return result.scalars().all()
+
+
+async def active_affiliate_keys(session: AsyncSession, affiliate_id: int) -> Sequence[ApiKey]:
+    result = await session.execute(
+        select(ApiKey)
+        .where(
+            ApiKey.realm == "affiliate",
+            ApiKey.network_affiliate_id == affiliate_id,
+            ApiKey.revoked_at.is_(None),
+        )
+        .order_by(ApiKey.id)
+    )
+    return result.scalars().all()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.kit.search import name_or_id
 from clicktrail.kit.wire import MAX_INT32
-from clicktrail.models import Advertiser, Offer, OfferPayoutRevenue
+from clicktrail.models import Advertiser, Affiliate, Offer, OfferPayoutRevenue
 
 
 async def add(session: AsyncSession, offer: Offer) -> Offer:
@@ -110,3 +111,50 @@ async def choices(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
         .limit(limit)
     )
     return [(int(row[0]), str(row[1])) for row in rows]
+def _runnable(query: Select[Any]) -> Select[Any]:
+    """Offers any affiliate may run: active and public (ADR 0092)."""
+    return query.where(Offer.offer_status == "active", Offer.visibility == "public")
+
+
+def _named(query: Select[Any], search: str) -> Select[Any]:
+    if not search:
+        return query
+    term = search.strip()
+    if term.isdigit() and len(term) <= 10:
+        return query.where(
+            or_(Offer.network_offer_id == int(term), Offer.name.icontains(term, autoescape=True))
+        )
+    return query.where(Offer.name.icontains(term, autoescape=True))
+
+
+async def runnable_page(
+    session: AsyncSession, search: str, offset: int, limit: int
+) -> Sequence[Offer]:
+    query = _named(_runnable(select(Offer)), search)
+    result = await session.scalars(
+        query.order_by(Offer.network_offer_id).offset(offset).limit(limit)
+    )
+    return result.all()
+
+
+async def runnable_count(session: AsyncSession, search: str) -> int:
+    query = _named(_runnable(select(func.count()).select_from(Offer)), search)
+    return int(await session.scalar(query) or 0)
+
+
+async def runnable_by_id(session: AsyncSession, offer_id: int) -> Offer | None:
+    if not 1 <= offer_id <= MAX_INT32:
+        return None
+    query = _runnable(select(Offer)).where(Offer.network_offer_id == offer_id)
+    found: Offer | None = (await session.scalars(query)).first()
+    return found
+
+
+async def affiliate_status(session: AsyncSession, affiliate_id: int) -> str | None:
+    """The affiliate's ``account_status``; None when it does not exist."""
+    if not 1 <= affiliate_id <= MAX_INT32:
+        return None
+    found = await session.scalar(
+        select(Affiliate.account_status).where(Affiliate.network_affiliate_id == affiliate_id)
+    )
+    return str(found) if found is not None else None

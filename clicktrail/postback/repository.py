@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import (
@@ -286,3 +297,43 @@ async def conversions_by_ids(session: AsyncSession, ids: Iterable[str]) -> dict[
         return {}
     query = select(Conversion).where(Conversion.conversion_id.in_(wanted))
     return {c.conversion_id: c for c in await session.scalars(query)}
+
+
+# --- one pixel's delivery log ---------------------------------------------------------------
+
+
+async def pixel_deliveries(
+    session: AsyncSession, pixel_id: int, *, offset: int, limit: int
+) -> Sequence[PostbackDelivery]:
+    """A page of one pixel's deliveries, newest first."""
+    query = (
+        select(PostbackDelivery)
+        .where(PostbackDelivery.network_pixel_id == pixel_id)
+        .order_by(PostbackDelivery.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def count_pixel_deliveries(session: AsyncSession, pixel_id: int) -> int:
+    query = select(func.count()).select_from(D).where(D.c.network_pixel_id == pixel_id)
+    return int(await session.scalar(query) or 0)
+
+
+async def attempts_of(
+    session: AsyncSession, delivery_ids: Iterable[int]
+) -> dict[int, list[PostbackAttempt]]:
+    """The attempts of these deliveries, each delivery's in order."""
+    wanted = sorted(set(delivery_ids))
+    out: dict[int, list[PostbackAttempt]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    query = (
+        select(PostbackAttempt)
+        .where(PostbackAttempt.delivery_id.in_(wanted))
+        .order_by(PostbackAttempt.delivery_id, PostbackAttempt.attempt_no)
+    )
+    for attempt in await session.scalars(query):
+        out[attempt.delivery_id].append(attempt)
+    return out

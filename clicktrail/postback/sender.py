@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import aiohttp
 
 from clicktrail import __version__
+from clicktrail.config import Settings
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.postback.guard import BlockedAddress, GuardedResolver, check_destination
 
@@ -70,6 +71,17 @@ class SenderLimits:
     max_response_bytes: int = 8192
     concurrency: int = 256
     allow_private: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> SenderLimits:
+        """The limits the settings give every postback attempt."""
+        return cls(
+            timeout_seconds=settings.postback_timeout_seconds,
+            max_redirects=settings.postback_max_redirects,
+            max_response_bytes=settings.postback_max_response_bytes,
+            concurrency=settings.postback_concurrency,
+            allow_private=settings.postback_allow_private,
+        )
 
 
 async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:

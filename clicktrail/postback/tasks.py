@@ -62,15 +62,7 @@ class DeliveryWorker:
             cap_seconds=settings.postback_retry_cap_seconds,
             jitter=equal_jitter(),
         )
-        self.sender = sender or PostbackSender(
-            SenderLimits(
-                timeout_seconds=settings.postback_timeout_seconds,
-                max_redirects=settings.postback_max_redirects,
-                max_response_bytes=settings.postback_max_response_bytes,
-                concurrency=settings.postback_concurrency,
-                allow_private=settings.postback_allow_private,
-            )
-        )
+        self.sender = sender or PostbackSender(SenderLimits.of(settings))
         self.health = PixelHealth(
             threshold=settings.postback_disable_after_failures,
             window=timedelta(hours=settings.postback_disable_window_hours),
