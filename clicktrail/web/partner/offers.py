@@ -1,0 +1,66 @@
+"""``/partner/offers``: the offers the affiliate may run, and one offer's tracking link."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+
+from clicktrail.click.schemas import TrackingLinkRequest
+from clicktrail.click.service import tracking_link
+from clicktrail.deps import ReadSession, State
+from clicktrail.kit.wire import MAX_INT32
+from clicktrail.offer.visibility import runnable_offer, runnable_offers
+from clicktrail.web.guard import PartnerUser
+from clicktrail.web.partner.params import Params, pager
+from clicktrail.web.templating import render
+
+router = APIRouter()
+
+OfferId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+SUBS = ("sub1", "sub2", "sub3", "sub4", "sub5")
+
+
+@router.get("/partner/offers", response_class=HTMLResponse)
+async def offer_list(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
+    params = Params()
+    query = request.query_params
+    search = params.text("q", query.get("q"))
+    page = params.page(query.get("page"))
+    offers, total = await runnable_offers(session, user.affiliate_id, page, search)
+    return render(
+        request,
+        "partner/offers.html",
+        {
+            "offers": offers,
+            "pager": pager(query, page, total),
+            "q": search,
+            "errors": params.errors,
+        },
+        status_code=400 if params.errors else 200,
+    )
+
+
+@router.get("/partner/offers/{offer_id}", response_class=HTMLResponse)
+async def offer_detail(
+    request: Request, offer_id: OfferId, session: ReadSession, state: State, user: PartnerUser
+) -> HTMLResponse:
+    offer = await runnable_offer(session, user.affiliate_id, offer_id)
+    params = Params()
+    subs = {name: params.text(name, request.query_params.get(name)) for name in SUBS}
+    link = await tracking_link(
+        session,
+        state.settings,
+        TrackingLinkRequest(
+            network_offer_id=offer.network_offer_id,
+            network_affiliate_id=user.affiliate_id,
+            **subs,
+        ),
+    )
+    return render(
+        request,
+        "partner/offer.html",
+        {"offer": offer, "link": link, "subs": subs, "errors": params.errors},
+        status_code=400 if params.errors else 200,
+    )
