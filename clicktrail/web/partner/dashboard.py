@@ -1,33 +1,39 @@
-"""``/partner/``: the affiliate's own stats (today, yesterday, 7 and 30 days; a chart)."""
+"""``/partner/``: the affiliate's own stats (today, yesterday, 7 and 30 days; a chart; its
+top offers), from ``clicktrail.report.dashboard`` in the partner's view: the affiliate's
+reports only, ``revenue`` and ``profit`` None, offers ranked by its payout."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from clicktrail.deps import ReadSession
+from clicktrail.meta.timezones import BY_ID
+from clicktrail.report.dashboard import Dashboard, dashboard
 from clicktrail.web.guard import PartnerUser
 from clicktrail.web.partner.context import network_clock
-from clicktrail.web.partner.stats import partner_stats
 from clicktrail.web.templating import render
 
 router = APIRouter()
 
 
-@router.get("/partner/", response_class=HTMLResponse)
-async def dashboard(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
-    clock = await network_clock(session)
-    stats = await partner_stats(
-        session, user.affiliate_id, today=clock.today, timezone_id=clock.timezone_id
-    )
-    chart = {
+def chart_config(board: Dashboard) -> dict[str, Any]:
+    """Chart.js: clicks and conversions per day (left axis), payout (right axis)."""
+    series = board.series
+    return {
         "type": "line",
         "data": {
-            "labels": [d.isoformat() for d in stats.days],
+            "labels": [p.day.isoformat() for p in series],
             "datasets": [
-                {"label": "Clicks", "data": stats.clicks, "yAxisID": "count"},
-                {"label": "Conversions", "data": stats.conversions, "yAxisID": "count"},
-                {"label": "Payout", "data": stats.payout, "yAxisID": "money"},
+                {"label": "Clicks", "data": [p.clicks for p in series], "yAxisID": "count"},
+                {
+                    "label": "Conversions",
+                    "data": [p.conversions for p in series],
+                    "yAxisID": "count",
+                },
+                {"label": "Payout", "data": [float(p.payout) for p in series], "yAxisID": "money"},
             ],
         },
         "options": {
@@ -37,4 +43,19 @@ async def dashboard(request: Request, session: ReadSession, user: PartnerUser) -
             }
         },
     }
-    return render(request, "partner/dashboard.html", {"stats": stats, "chart": chart})
+
+
+@router.get("/partner/", response_class=HTMLResponse)
+async def partner_dashboard(
+    request: Request, session: ReadSession, user: PartnerUser
+) -> HTMLResponse:
+    clock = await network_clock(session)
+    board = await dashboard(
+        session,
+        tz=BY_ID[clock.timezone_id].iana,
+        now=clock.now,
+        affiliate_id=user.affiliate_id,
+    )
+    return render(
+        request, "partner/dashboard.html", {"board": board, "chart": chart_config(board)}
+    )
