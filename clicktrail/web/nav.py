@@ -27,6 +27,11 @@ CONSOLE_NAV: list[NavItem] = [
 
 PARTNER_NAV: list[NavItem] = [
     NavItem("Dashboard", "/partner/", PARTNER_ROLES),
+    NavItem("Offers", "/partner/offers", PARTNER_ROLES),
+    NavItem("Reports", "/partner/reports", PARTNER_ROLES),
+    NavItem("Conversions", "/partner/conversions", PARTNER_ROLES),
+    NavItem("Postbacks", "/partner/postbacks", PARTNER_ROLES),
+    NavItem("API key", "/partner/api-key", PARTNER_ROLES),
 ]
 
 ADVERTISER_NAV: list[NavItem] = [

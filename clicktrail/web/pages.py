@@ -14,7 +14,7 @@ from clicktrail.web.console import conversions as console_conversions
 from clicktrail.web.console import dashboard as console_dashboard
 from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import reports as console_reports
-from clicktrail.web.partner import home as partner_home
+from clicktrail.web.partner import portal as partner_portal
 
 PAGE_ROUTERS: list[APIRouter] = [
     static_files.router,
@@ -27,6 +27,6 @@ PAGE_ROUTERS: list[APIRouter] = [
     console_reports.router,
     console_clicks.router,
     console_conversions.router,
-    partner_home.router,
+    partner_portal.router,
     advertiser_home.router,
 ]

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from clicktrail.deps import ReadSession
-from clicktrail.meta.timezones import BY_ID
 from clicktrail.report.dashboard import Dashboard, dashboard
 from clicktrail.web.guard import PartnerUser
 from clicktrail.web.partner.context import network_clock
@@ -49,13 +48,11 @@ def chart_config(board: Dashboard) -> dict[str, Any]:
 async def partner_dashboard(
     request: Request, session: ReadSession, user: PartnerUser
 ) -> HTMLResponse:
-    clock = await network_clock(session)
+    clock = network_clock(request)
     board = await dashboard(
         session,
-        tz=BY_ID[clock.timezone_id].iana,
+        tz=clock.timezone,
         now=clock.now,
         affiliate_id=user.affiliate_id,
     )
-    return render(
-        request, "partner/dashboard.html", {"board": board, "chart": chart_config(board)}
-    )
+    return render(request, "partner/dashboard.html", {"board": board, "chart": chart_config(board)})

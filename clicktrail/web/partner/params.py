@@ -84,7 +84,6 @@ class Params:
         return today - timedelta(days=days - 1), today
 
 
-
 def pager(query: Mapping[str, str], page: PageRequest, total: int) -> Page:
     """The ``pagination(page)`` macro's page, keeping the list's other query parameters."""
     kept = {k: v for k, v in query.items() if k != "page" and v}

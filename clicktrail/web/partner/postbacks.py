@@ -89,10 +89,9 @@ def _parse(form: dict[str, str]) -> tuple[AffiliatePixelIn | None, dict[str, str
         return None, errors
 
 
-async def _form_page(
+def _form_page(
     request: Request,
-    session: AsyncSession,
-    affiliate_id: int,
+    offers: list[Any],
     *,
     pixel_id: int | None,
     values: dict[str, str],
@@ -107,7 +106,7 @@ async def _form_page(
             "values": values,
             "errors": errors,
             "other_errors": {k: v for k, v in errors.items() if k not in FIELDS},
-            "offers": await _offer_choices(session, affiliate_id),
+            "offers": offers,
         },
         status_code=status_code,
     )
@@ -127,9 +126,8 @@ async def pixel_list(request: Request, session: ReadSession, user: PartnerUser) 
 
 @router.get("/partner/postbacks/new", response_class=HTMLResponse)
 async def new_pixel(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
-    return await _form_page(
-        request, session, user.affiliate_id, pixel_id=None, values=_form_values(None), errors={}
-    )
+    offers = await _offer_choices(session, user.affiliate_id)
+    return _form_page(request, offers, pixel_id=None, values=_form_values(None), errors={})
 
 
 @router.post("/partner/postbacks", response_model=None)
@@ -137,6 +135,8 @@ async def create_pixel(
     request: Request, session: WriteSession, state: State, user: PartnerUser
 ) -> Response:
     values = await _read_form(request)
+    # Read before the service runs: a refused form rolls the session back.
+    offers = await _offer_choices(session, user.affiliate_id)
     body, errors = _parse(values)
     if body is not None:
         try:
@@ -149,11 +149,13 @@ async def create_pixel(
         except ValidationFailed as exc:
             errors = await form_errors(session, exc)
         else:
-            return flash_redirect(f"/partner/postbacks/{pixel.network_pixel_id}", f"Postback {pixel.network_pixel_id} created.")
-    return await _form_page(
+            return flash_redirect(
+                f"/partner/postbacks/{pixel.network_pixel_id}",
+                f"Postback {pixel.network_pixel_id} created.",
+            )
+    return _form_page(
         request,
-        session,
-        user.affiliate_id,
+        offers,
         pixel_id=None,
         values=values,
         errors=errors,
@@ -201,9 +203,8 @@ async def edit_pixel(
     request: Request, pixel_id: PixelId, session: ReadSession, user: PartnerUser
 ) -> HTMLResponse:
     pixel = await service.get_pixel(session, pixel_id, affiliate_id=user.affiliate_id)
-    return await _form_page(
-        request, session, user.affiliate_id, pixel_id=pixel_id, values=_form_values(pixel), errors={}
-    )
+    offers = await _offer_choices(session, user.affiliate_id)
+    return _form_page(request, offers, pixel_id=pixel_id, values=_form_values(pixel), errors={})
 
 
 @router.post("/partner/postbacks/{pixel_id}", response_model=None)
@@ -216,6 +217,7 @@ async def update_pixel(
 ) -> Response:
     await service.get_pixel(session, pixel_id, affiliate_id=user.affiliate_id)
     values = await _read_form(request)
+    offers = await _offer_choices(session, user.affiliate_id)
     body, errors = _parse(values)
     if body is not None:
         try:
@@ -230,10 +232,9 @@ async def update_pixel(
             errors = await form_errors(session, exc)
         else:
             return flash_redirect(f"/partner/postbacks/{pixel_id}", f"Postback {pixel_id} saved.")
-    return await _form_page(
+    return _form_page(
         request,
-        session,
-        user.affiliate_id,
+        offers,
         pixel_id=pixel_id,
         values=values,
         errors=errors,

@@ -70,7 +70,7 @@ def _report_body(start: date, end: date, group: str, offer_id: int, tz: int) -> 
 async def entity_report(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
     params = Params()
     query = request.query_params
-    clock = await network_clock(session)
+    clock = network_clock(request)
     start, end = params.date_range(query.get("from"), query.get("to"), clock.today)
     group = params.choice("group", query.get("group"), GROUPS, "offer")
     offer_id = params.integer("offer", query.get("offer"), default=0, low=0, high=2**31 - 1)
@@ -106,7 +106,7 @@ async def entity_report(request: Request, session: ReadSession, user: PartnerUse
 async def conversions(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
     params = Params()
     query = request.query_params
-    clock = await network_clock(session)
+    clock = network_clock(request)
     start, end = params.date_range(query.get("from"), query.get("to"), clock.today)
     status = params.choice("status", query.get("status"), STATUSES, "")
     offer_id = params.integer("offer", query.get("offer"), default=0, low=0, high=2**31 - 1)

@@ -37,14 +37,12 @@ async def test_create_use_rotate_revoke(partner: httpx.AsyncClient, portal: Port
     old = await partner.get("/v1/affiliates/pixels", headers={"X-Eflow-API-Key": raw})
     assert old.status_code == 401
 
-    key_id = re.search(r'/partner/api-key/(\d+)/revoke', rotated.text)
+    key_id = re.search(r"/partner/api-key/(\d+)/revoke", rotated.text)
     assert key_id
     revoked = await partner.post(
         f"/partner/api-key/{key_id.group(1)}/revoke", data={"csrf_token": token}
     )
     assert revoked.status_code == 303
-    gone = await partner.get(
-        "/v1/affiliates/pixels", headers={"X-Eflow-API-Key": second.group(1)}
-    )
+    gone = await partner.get("/v1/affiliates/pixels", headers={"X-Eflow-API-Key": second.group(1)})
     assert gone.status_code == 401
     assert "You have no API key." in (await partner.get("/partner/api-key")).text

@@ -111,7 +111,7 @@ async def test_signed_out_goes_to_sign_in(web_client: httpx.AsyncClient) -> None
 
 async def test_dashboard_shows_its_own_figures(partner: httpx.AsyncClient, portal: Portal) -> None:
     html = (await partner.get("/partner/")).text
-    today = html[html.index("<th scope=\"row\">Today</th>") :].split("</tr>", 1)[0]
+    today = html[html.index('<th scope="row">Today</th>') :].split("</tr>", 1)[0]
     cells = [c.split(">", 1)[1] for c in today.split("<td")[1:]]
     # Two clicks and one conversion of its own (the other affiliate's are not counted).
     assert [c.split("<", 1)[0] for c in cells[:3]] == ["2", "1", "50.00%"]

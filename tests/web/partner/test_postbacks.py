@@ -4,7 +4,6 @@ delivery log; another affiliate's pixel is never shown or changed; CSRF is requi
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import select
 
 from clicktrail.db import Database
 from clicktrail.models import Pixel
@@ -97,7 +96,9 @@ async def test_create_edit_delete_with_csrf(
     assert stored is not None
     assert stored.pixel_status == "inactive"
 
-    deleted = await partner.post(f"/partner/postbacks/{pixel_id}/delete", data={"csrf_token": token})
+    deleted = await partner.post(
+        f"/partner/postbacks/{pixel_id}/delete", data={"csrf_token": token}
+    )
     assert deleted.status_code == 303
     stored = await _pixel(db, pixel_id)
     assert stored is not None
