@@ -52,7 +52,7 @@ def test_affiliate_lands_in_its_portal(page: Any, signed_in: SignedIn, shot: Sho
 
     user, _ = signed_in(page, "affiliate")
     expect(page).to_have_url(re.compile(r"/partner/$"))
-    expect(page.get_by_role("heading", name="Partner portal")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_text(f"Affiliate {user.network_affiliate_id}")).to_be_visible()
     shot(page, "partner-home")
     page.goto("/app/")

@@ -55,4 +55,8 @@ async def partner_dashboard(
         now=clock.now,
         affiliate_id=user.affiliate_id,
     )
-    return render(request, "partner/dashboard.html", {"board": board, "chart": chart_config(board)})
+    return render(
+        request,
+        "partner/dashboard.html",
+        {"board": board, "chart": chart_config(board), "affiliate_id": user.affiliate_id},
+    )
