@@ -158,3 +158,14 @@ async def affiliate_status(session: AsyncSession, affiliate_id: int) -> str | No
         select(Affiliate.account_status).where(Affiliate.network_affiliate_id == affiliate_id)
     )
     return str(found) if found is not None else None
+
+
+async def of_advertiser(session: AsyncSession, advertiser_id: int, limit: int) -> Sequence[Offer]:
+    """The advertiser's offers by id (deleted ones left out), at most ``limit``."""
+    result = await session.scalars(
+        select(Offer)
+        .where(Offer.network_advertiser_id == advertiser_id, Offer.offer_status != "deleted")
+        .order_by(Offer.network_offer_id)
+        .limit(limit)
+    )
+    return result.all()

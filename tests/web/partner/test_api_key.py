@@ -7,6 +7,9 @@ import re
 
 import httpx
 
+from clicktrail.auth.service import affiliate_keys
+from clicktrail.db import Database
+from tests.fixtures.factories import make_key
 from tests.fixtures.web import csrf
 from tests.web.partner.conftest import Portal
 
@@ -46,3 +49,19 @@ async def test_create_use_rotate_revoke(partner: httpx.AsyncClient, portal: Port
     gone = await partner.get("/v1/affiliates/pixels", headers={"X-Eflow-API-Key": second.group(1)})
     assert gone.status_code == 401
     assert "You have no API key." in (await partner.get("/partner/api-key")).text
+
+
+async def test_another_affiliates_key_cannot_be_revoked(
+    partner: httpx.AsyncClient, portal: Portal, db: Database
+) -> None:
+    other_raw = await make_key(db, "affiliate", portal.other.network_affiliate_id)
+    async with db.read() as session:
+        [other_key] = await affiliate_keys(session, portal.other.network_affiliate_id)
+    token = await csrf(partner, "/partner/api-key")
+    response = await partner.post(
+        f"/partner/api-key/{other_key.id}/revoke", data={"csrf_token": token}
+    )
+    assert response.status_code == 404
+    still = await partner.get("/v1/affiliates/pixels", headers={"X-Eflow-API-Key": other_raw})
+    assert still.status_code == 200
+    assert other_key.prefix not in (await partner.get("/partner/api-key")).text
