@@ -73,12 +73,20 @@ def _form_values(pixel: Pixel | None) -> dict[str, str]:
     }
 
 
-def _parse(form: dict[str, str]) -> tuple[AffiliatePixelIn | None, dict[str, str]]:
-    """The form as the affiliate API's pixel body, or the errors by field."""
+def _parse(
+    form: dict[str, str], current: Pixel | None = None
+) -> tuple[AffiliatePixelIn | None, dict[str, str]]:
+    """The form as the affiliate API's pixel body, or the errors by field. What the form
+    does not edit (the delay, the event entry) is kept from ``current``: a PUT would reset
+    it."""
     data: dict[str, Any] = {name: form.get(name, "") for name in FIELDS}
     data["network_offer_id"] = form.get("network_offer_id") or 0
     if data["pixel_level"] == "global":
         data["network_offer_id"] = 0
+    if current is not None:
+        data["delay_ms"] = current.delay_ms
+        if str(current.network_offer_id) == str(data["network_offer_id"]):
+            data["network_offer_payout_revenue_id"] = current.network_offer_payout_revenue_id
     try:
         return AffiliatePixelIn.model_validate(data), {}
     except ValidationError as exc:
@@ -215,10 +223,10 @@ async def update_pixel(
     state: State,
     user: PartnerUser,
 ) -> Response:
-    await service.get_pixel(session, pixel_id, affiliate_id=user.affiliate_id)
+    current = await service.get_pixel(session, pixel_id, affiliate_id=user.affiliate_id)
     values = await _read_form(request)
     offers = await _offer_choices(session, user.affiliate_id)
-    body, errors = _parse(values)
+    body, errors = _parse(values, current)
     if body is not None:
         try:
             await service.update_pixel(

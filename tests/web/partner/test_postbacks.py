@@ -87,6 +87,10 @@ async def test_create_edit_delete_with_csrf(
     )
     assert bad.status_code == 400
     assert "must start with http:// or https://" in bad.text
+    async with db.write() as session:
+        row = await session.get(Pixel, pixel_id)
+        assert row is not None
+        row.delay_ms = 1500  # set through the API; the form does not edit it
     edited = await partner.post(
         f"/partner/postbacks/{pixel_id}",
         data={**form, "pixel_status": "inactive", "csrf_token": token},
@@ -95,6 +99,7 @@ async def test_create_edit_delete_with_csrf(
     stored = await _pixel(db, pixel_id)
     assert stored is not None
     assert stored.pixel_status == "inactive"
+    assert stored.delay_ms == 1500
 
     deleted = await partner.post(
         f"/partner/postbacks/{pixel_id}/delete", data={"csrf_token": token}
