@@ -125,10 +125,12 @@ def key_label(key: ApiKey) -> str:
     """``name (ct_prefix)``, or the prefix alone for an unnamed key: never the secret."""
     prefix = f"ct_{key.prefix}"
     return f"{key.name} ({prefix})" if key.name else prefix
+
+
 # --- an affiliate's own key (the partner portal) --------------------------------------------
 
 
-async def affiliate_keys(session: AsyncSession, affiliate_id: int) -> Sequence[ApiKey]:
+async def active_affiliate_keys(session: AsyncSession, affiliate_id: int) -> Sequence[ApiKey]:
     """The affiliate's keys that are not revoked, oldest first."""
     return await repository.active_affiliate_keys(session, affiliate_id)
 
@@ -139,13 +141,3 @@ async def rotate_affiliate_key(session: AsyncSession, affiliate_id: int) -> tupl
     for key in await repository.active_affiliate_keys(session, affiliate_id):
         key.revoked_at = now
     return await create_key(session, realm="affiliate", affiliate_id=affiliate_id, name="portal")
-
-
-async def revoke_affiliate_key(session: AsyncSession, affiliate_id: int, key_id: int) -> ApiKey:
-    """Revoke one of the affiliate's own keys; another's key is NotFound."""
-    key = await repository.by_id(session, key_id)
-    if key is None or key.realm != "affiliate" or key.network_affiliate_id != affiliate_id:
-        raise NotFound(f"API key {key_id} does not exist", field="key_id")
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-    return key

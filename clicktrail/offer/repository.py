@@ -111,6 +111,8 @@ async def choices(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
         .limit(limit)
     )
     return [(int(row[0]), str(row[1])) for row in rows]
+
+
 def _runnable(query: Select[Any]) -> Select[Any]:
     """Offers any affiliate may run: active and public (ADR 0092)."""
     return query.where(Offer.offer_status == "active", Offer.visibility == "public")

@@ -17,7 +17,7 @@ async def test_rotate_revokes_the_old_key_and_the_new_one_authenticates(db: Data
         _first, first_raw = await service.rotate_affiliate_key(session, aid)
         second, second_raw = await service.rotate_affiliate_key(session, aid)
     async with db.read() as session:
-        keys = await service.affiliate_keys(session, aid)
+        keys = await service.active_affiliate_keys(session, aid)
         assert [k.id for k in keys] == [second.id]
         with pytest.raises(Unauthorized):
             await service.authenticate(session, first_raw, "affiliate")
@@ -36,6 +36,6 @@ async def test_revoke_only_own_key(db: Database) -> None:
     async with db.write() as session:
         await service.revoke_affiliate_key(session, mine.network_affiliate_id, key.id)
     async with db.read() as session:
-        assert await service.affiliate_keys(session, mine.network_affiliate_id) == []
+        assert await service.active_affiliate_keys(session, mine.network_affiliate_id) == []
         with pytest.raises(Unauthorized):
             await service.authenticate(session, raw, "affiliate")

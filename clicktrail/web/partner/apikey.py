@@ -21,7 +21,7 @@ KeyId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 @router.get("/partner/api-key", response_class=HTMLResponse)
 async def api_key(request: Request, session: ReadSession, user: PartnerUser) -> HTMLResponse:
-    keys = await service.affiliate_keys(session, user.affiliate_id)
+    keys = await service.active_affiliate_keys(session, user.affiliate_id)
     return render(request, "partner/api_key.html", {"keys": keys, "raw": None})
 
 
