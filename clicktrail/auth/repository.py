@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.models import ApiKey
@@ -29,6 +29,21 @@ async def by_id(session: AsyncSession, key_id: int) -> ApiKey | None:
 async def all_keys(session: AsyncSession) -> Sequence[ApiKey]:
     result = await session.execute(select(ApiKey).order_by(ApiKey.id))
     return result.scalars().all()
+
+
+async def key_page(
+    session: AsyncSession, *, realm: str | None, offset: int, limit: int
+) -> tuple[Sequence[ApiKey], int]:
+    """One page of keys, live ones first and then newest first, with the matching total."""
+    query = select(ApiKey)
+    counted = select(func.count()).select_from(ApiKey)
+    if realm is not None:
+        query = query.where(ApiKey.realm == realm)
+        counted = counted.where(ApiKey.realm == realm)
+    revoked_last = case((ApiKey.revoked_at.is_(None), 0), else_=1)
+    query = query.order_by(revoked_last, ApiKey.id.desc()).offset(offset).limit(limit)
+    keys = (await session.scalars(query)).all()
+    return keys, int((await session.execute(counted)).scalar_one())
 
 
 async def count_active(session: AsyncSession) -> int:

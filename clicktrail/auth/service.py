@@ -77,6 +77,15 @@ async def list_keys(session: AsyncSession) -> Sequence[ApiKey]:
     return await repository.all_keys(session)
 
 
+async def key_page(
+    session: AsyncSession, *, realm: str | None, offset: int, limit: int
+) -> tuple[Sequence[ApiKey], int]:
+    """A page of keys (live first, newest first) of one realm or both, and the total."""
+    if realm is not None and realm not in REALMS:
+        raise ValidationFailed("realm must be network or affiliate", field="realm")
+    return await repository.key_page(session, realm=realm, offset=offset, limit=limit)
+
+
 async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey:
     key = await repository.by_id(session, key_id)
     if key is None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     func,
     insert,
     not_,
@@ -337,3 +338,83 @@ async def attempts_of(
     for attempt in await session.scalars(query):
         out[attempt.delivery_id].append(attempt)
     return out
+# --- the console's delivery log -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLogScope:
+    """The console's delivery list: a UTC window, a status and optional owners."""
+
+    start: datetime
+    end: datetime  # exclusive
+    status: str = ""  # "" (all), "failure", or one delivery state
+    affiliate_id: int | None = None
+    offer_id: int | None = None
+
+
+def _failure_rank() -> ColumnElement[int]:
+    """0: gave up; 1: not delivered yet and at least one attempt failed; 2: the rest."""
+    return case(
+        (D.c.state == "failed", 0),
+        (and_(D.c.state != "succeeded", D.c.failed_attempts > 0), 1),
+        else_=2,
+    )
+
+
+def _in_log_scope(query: Select[Any], scope: DeliveryLogScope) -> Select[Any]:
+    query = query.where(D.c.created_at >= scope.start, D.c.created_at < scope.end)
+    if scope.status == "failure":
+        query = query.where(_status_is("failure"))
+    elif scope.status:
+        query = query.where(D.c.state == scope.status)
+    if scope.affiliate_id is not None:
+        query = query.where(D.c.network_affiliate_id == scope.affiliate_id)
+    if scope.offer_id is not None:
+        query = query.where(D.c.network_offer_id == scope.offer_id)
+    return query
+
+
+async def delivery_log_page(
+    session: AsyncSession, scope: DeliveryLogScope, *, offset: int, limit: int
+) -> Sequence[PostbackDelivery]:
+    """Failures first (gave up, then retrying), newest first within each group."""
+    query = _in_log_scope(select(PostbackDelivery), scope).order_by(
+        _failure_rank(), D.c.created_at.desc(), D.c.id.desc()
+    )
+    return (await session.scalars(query.offset(offset).limit(limit))).all()
+
+
+async def delivery_log_counts(session: AsyncSession, scope: DeliveryLogScope) -> dict[str, int]:
+    """How many deliveries of the scope (its status aside) are in each state, plus
+    ``failure`` (not delivered and at least one attempt failed)."""
+    unfiltered = DeliveryLogScope(scope.start, scope.end, "", scope.affiliate_id, scope.offer_id)
+    query = _in_log_scope(
+        select(
+            D.c.state,
+            func.count(),
+            func.sum(case((_status_is("failure"), 1), else_=0)),
+        ),
+        unfiltered,
+    ).group_by(D.c.state)
+    counts: dict[str, int] = {"failure": 0}
+    for state, total, failing in (await session.execute(query)).all():
+        counts[str(state)] = int(total)
+        counts["failure"] += int(failing or 0)
+    return counts
+
+
+async def delivery_by_id(session: AsyncSession, delivery_id: int) -> PostbackDelivery | None:
+    return await session.get(PostbackDelivery, delivery_id)
+
+
+async def attempts_of(
+    session: AsyncSession, delivery_id: int, *, limit: int
+) -> Sequence[PostbackAttempt]:
+    """A delivery's attempts, the latest ``limit`` of them, in attempt order."""
+    query = (
+        select(PostbackAttempt)
+        .where(PostbackAttempt.delivery_id == delivery_id)
+        .order_by(PostbackAttempt.attempt_no.desc(), PostbackAttempt.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.scalars(query)).all()))

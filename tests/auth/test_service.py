@@ -11,6 +11,7 @@ from clicktrail.auth.service import (
     revoke_affiliate_key,
     revoke_key,
 )
+from clicktrail.auth.service import authenticate, create_key, hash_key, key_page, revoke_key
 from clicktrail.db import Database
 from clicktrail.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from clicktrail.models import ApiKey
@@ -88,3 +89,21 @@ async def test_affiliate_keys_and_revoking_only_its_own(db: Database) -> None:
         assert keys[first.id].revoked_at is not None
         assert keys[second.id].revoked_at is None
         assert (await session.get(ApiKey, other.id)).revoked_at is None  # type: ignore[union-attr]
+async def test_key_pages_list_live_keys_first_and_filter_by_realm(db: Database) -> None:
+    affiliate = await make_affiliate(db)
+    async with db.write() as session:
+        old, _ = await create_key(session, realm="network", name="old")
+        mine, _ = await create_key(
+            session, realm="affiliate", affiliate_id=affiliate.network_affiliate_id
+        )
+        new, _ = await create_key(session, realm="network", name="new")
+        await revoke_key(session, new.id)
+    async with db.read() as session:
+        keys, total = await key_page(session, realm=None, offset=0, limit=2)
+        assert ([k.id for k in keys], total) == ([mine.id, old.id], 3)
+        keys, total = await key_page(session, realm=None, offset=2, limit=2)
+        assert [k.id for k in keys] == [new.id]
+        keys, total = await key_page(session, realm="network", offset=0, limit=10)
+        assert ([k.id for k in keys], total) == ([old.id, new.id], 2)
+        with pytest.raises(ValidationFailed):
+            await key_page(session, realm="admin", offset=0, limit=10)
