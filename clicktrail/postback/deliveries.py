@@ -205,7 +205,7 @@ async def delivery_detail(session: AsyncSession, delivery_id: int) -> DeliveryDe
         await repository.pixel_by_id(session, delivery.network_pixel_id),
         await repository.offer_by_id(session, delivery.network_offer_id),
         await repository.affiliate_by_id(session, delivery.network_affiliate_id),
-        await repository.attempts_of(session, delivery.id, limit=MAX_ATTEMPTS),
+        await repository.delivery_attempts(session, delivery.id, limit=MAX_ATTEMPTS),
     )
 
 

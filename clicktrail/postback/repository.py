@@ -407,7 +407,7 @@ async def delivery_by_id(session: AsyncSession, delivery_id: int) -> PostbackDel
     return await session.get(PostbackDelivery, delivery_id)
 
 
-async def attempts_of(
+async def delivery_attempts(
     session: AsyncSession, delivery_id: int, *, limit: int
 ) -> Sequence[PostbackAttempt]:
     """A delivery's attempts, the latest ``limit`` of them, in attempt order."""
