@@ -7,13 +7,16 @@ Everflow's docs name the defaults two ways (``timezone_id`` / ``reporting_timezo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from clicktrail.kit.wire import Name, OptionalHttpUrlText
 from clicktrail.models import Network
 from clicktrail.network.wire import CurrencyId, TimezoneId, unix_or_zero
+
+#: The longest fallback URL the ``network.fallback_url`` column holds.
+FALLBACK_URL_MAX = 2048
 
 
 class NetworkUpdate(BaseModel):
@@ -25,7 +28,7 @@ class NetworkUpdate(BaseModel):
     currency_id: CurrencyId | None = None
     default_currency_id: CurrencyId | None = None
     #: An http(s) URL, or "" / null to clear it (visitors then get a plain 404 page).
-    fallback_url: OptionalHttpUrlText | None = None
+    fallback_url: Annotated[OptionalHttpUrlText, Field(max_length=FALLBACK_URL_MAX)] | None = None
 
     @property
     def timezone(self) -> int | None:

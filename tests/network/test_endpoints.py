@@ -55,6 +55,7 @@ async def test_put_updates_only_given_settings(
         ({"currency_id": "ABC"}, "currency_id"),
         ({"fallback_url": "not a url"}, "fallback_url"),
         ({"fallback_url": "https://{sub1}/"}, "fallback_url"),
+        ({"fallback_url": "https://network.example/" + "x" * 2048}, "fallback_url"),
         ({"timezone_id": 67, "reporting_timezone_id": 80}, "reporting_timezone_id"),
         ({"currency_id": "USD", "default_currency_id": "EUR"}, "default_currency_id"),
     ],
