@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.models import ApiKey
+from clicktrail.models import Affiliate, ApiKey
 
 
 async def add(session: AsyncSession, key: ApiKey) -> ApiKey:
@@ -33,17 +33,20 @@ async def all_keys(session: AsyncSession) -> Sequence[ApiKey]:
 
 async def key_page(
     session: AsyncSession, *, realm: str | None, offset: int, limit: int
-) -> tuple[Sequence[ApiKey], int]:
-    """One page of keys, live ones first and then newest first, with the matching total."""
-    query = select(ApiKey)
+) -> tuple[list[tuple[ApiKey, str]], int]:
+    """One page of keys with their affiliate's name ("" for network keys), live ones first
+    and then newest first, and the matching total."""
+    query = select(ApiKey, Affiliate.name).outerjoin(
+        Affiliate, Affiliate.network_affiliate_id == ApiKey.network_affiliate_id
+    )
     counted = select(func.count()).select_from(ApiKey)
     if realm is not None:
         query = query.where(ApiKey.realm == realm)
         counted = counted.where(ApiKey.realm == realm)
     revoked_last = case((ApiKey.revoked_at.is_(None), 0), else_=1)
     query = query.order_by(revoked_last, ApiKey.id.desc()).offset(offset).limit(limit)
-    keys = (await session.scalars(query)).all()
-    return keys, int((await session.execute(counted)).scalar_one())
+    rows = [(key, name or "") for key, name in (await session.execute(query)).all()]
+    return rows, int((await session.execute(counted)).scalar_one())
 
 
 async def count_active(session: AsyncSession) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.auth import repository
 from clicktrail.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from clicktrail.kit.timeutil import utcnow
+from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Affiliate, ApiKey
 
 Realm = Literal["network", "affiliate"]
@@ -79,17 +80,23 @@ async def list_keys(session: AsyncSession) -> Sequence[ApiKey]:
 
 async def key_page(
     session: AsyncSession, *, realm: str | None, offset: int, limit: int
-) -> tuple[Sequence[ApiKey], int]:
-    """A page of keys (live first, newest first) of one realm or both, and the total."""
+) -> tuple[list[tuple[ApiKey, str]], int]:
+    """A page of keys (live first, newest first) of one realm or both, each with its
+    affiliate's name ("" for a network key), and the total."""
     if realm is not None and realm not in REALMS:
         raise ValidationFailed("realm must be network or affiliate", field="realm")
     return await repository.key_page(session, realm=realm, offset=offset, limit=limit)
 
 
-async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey:
-    key = await repository.by_id(session, key_id)
+async def get_key(session: AsyncSession, key_id: int) -> ApiKey:
+    key = await repository.by_id(session, key_id) if 1 <= key_id <= MAX_INT32 else None
     if key is None:
         raise NotFound(f"API key {key_id} does not exist", field="id")
+    return key
+
+
+async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey:
+    key = await get_key(session, key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
     return key

@@ -144,6 +144,12 @@ class DeliveryLog:
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
 
+    def count_of(self, status: str) -> int:
+        """Deliveries in the window and owners with this status filter ("" for all)."""
+        if status:
+            return self.counts.get(status, 0)
+        return sum(n for state, n in self.counts.items() if state != "failure")
+
 
 async def _names(
     session: AsyncSession, offer_ids: set[int], affiliate_ids: set[int]
@@ -156,11 +162,6 @@ async def _names(
 async def delivery_log(session: AsyncSession, filters: LogFilters, zone: ZoneInfo) -> DeliveryLog:
     scope = filters.scope(zone)
     counts = await repository.delivery_log_counts(session, scope)
-    total = (
-        counts.get(filters.status, 0)
-        if filters.status
-        else sum(n for state, n in counts.items() if state != "failure")
-    )
     deliveries = await repository.delivery_log_page(
         session, scope, offset=(filters.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
@@ -177,7 +178,9 @@ async def delivery_log(session: AsyncSession, filters: LogFilters, zone: ZoneInf
         )
         for d in deliveries
     ]
-    return DeliveryLog(filters, rows, total, counts)
+    log = DeliveryLog(filters, rows, 0, counts)
+    log.total = log.count_of(filters.status)
+    return log
 
 
 @dataclass

@@ -99,11 +99,14 @@ async def test_key_pages_list_live_keys_first_and_filter_by_realm(db: Database) 
         new, _ = await create_key(session, realm="network", name="new")
         await revoke_key(session, new.id)
     async with db.read() as session:
-        keys, total = await key_page(session, realm=None, offset=0, limit=2)
-        assert ([k.id for k in keys], total) == ([mine.id, old.id], 3)
-        keys, total = await key_page(session, realm=None, offset=2, limit=2)
-        assert [k.id for k in keys] == [new.id]
-        keys, total = await key_page(session, realm="network", offset=0, limit=10)
-        assert ([k.id for k in keys], total) == ([old.id, new.id], 2)
+        rows, total = await key_page(session, realm=None, offset=0, limit=2)
+        assert ([(k.id, name) for k, name in rows], total) == (
+            [(mine.id, affiliate.name), (old.id, "")],
+            3,
+        )
+        rows, total = await key_page(session, realm=None, offset=2, limit=2)
+        assert [k.id for k, _ in rows] == [new.id]
+        rows, total = await key_page(session, realm="network", offset=0, limit=10)
+        assert ([k.id for k, _ in rows], total) == ([old.id, new.id], 2)
         with pytest.raises(ValidationFailed):
             await key_page(session, realm="admin", offset=0, limit=10)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -57,8 +58,9 @@ class Sink:
         return web.Response(text="ok", headers={"Server": "sink/1.0"})
 
 
-@pytest.fixture
-async def sink() -> AsyncIterator[Sink]:
+@asynccontextmanager
+async def running_sink() -> AsyncIterator[Sink]:
+    """A :class:`Sink` listening on a free loopback port until the block ends."""
     state = Sink()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", state.handle)
@@ -73,6 +75,12 @@ async def sink() -> AsyncIterator[Sink]:
     finally:
         state.release.set()
         await runner.cleanup()
+
+
+@pytest.fixture
+async def sink() -> AsyncIterator[Sink]:
+    async with running_sink() as state:
+        yield state
 
 
 @pytest.fixture
