@@ -33,6 +33,14 @@ async def users(session: AsyncSession, role: str | None = None) -> Sequence[User
     return (await session.execute(query)).scalars().all()
 
 
+async def user_page(
+    session: AsyncSession, *, offset: int, limit: int
+) -> tuple[Sequence[User], int]:
+    """One page of users, active ones first, then by id, and how many there are."""
+    query = select(User).order_by(User.is_active.desc(), User.id).offset(offset).limit(limit)
+    return (await session.scalars(query)).all(), await count_users(session)
+
+
 async def count_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 

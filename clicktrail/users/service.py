@@ -130,6 +130,13 @@ async def list_users(session: AsyncSession, role: str | None = None) -> Sequence
     return await repository.users(session, role)
 
 
+async def user_page(
+    session: AsyncSession, *, offset: int, limit: int
+) -> tuple[Sequence[User], int]:
+    """A page of users (active first, then oldest first) and the total."""
+    return await repository.user_page(session, offset=offset, limit=limit)
+
+
 async def has_any_user(session: AsyncSession) -> bool:
     return await repository.count_users(session) > 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clicktrail.users.roles import ADVERTISER_ROLES, CONSOLE_ROLES, PARTNER_ROLES
+from clicktrail.users.roles import ADMIN_ROLES, ADVERTISER_ROLES, CONSOLE_ROLES, PARTNER_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,10 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem("Reports", "/app/reports", CONSOLE_ROLES),
     NavItem("Clicks", "/app/clicks", CONSOLE_ROLES),
     NavItem("Conversions", "/app/conversions", CONSOLE_ROLES),
+    NavItem("Postbacks", "/app/postbacks", CONSOLE_ROLES),
+    NavItem("Users", "/app/users", ADMIN_ROLES),
+    NavItem("API keys", "/app/keys", ADMIN_ROLES),
+    NavItem("Settings", "/app/settings", ADMIN_ROLES),
 ]
 
 PARTNER_NAV: list[NavItem] = [

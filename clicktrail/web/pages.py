@@ -15,6 +15,10 @@ from clicktrail.web.console import dashboard as console_dashboard
 from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import reports as console_reports
 from clicktrail.web.partner import portal as partner_portal
+from clicktrail.web.console import keys as console_keys
+from clicktrail.web.console import postbacks as console_postbacks
+from clicktrail.web.console import settings as console_settings
+from clicktrail.web.console import users as console_users
 
 PAGE_ROUTERS: list[APIRouter] = [
     static_files.router,
@@ -28,5 +32,9 @@ PAGE_ROUTERS: list[APIRouter] = [
     console_clicks.router,
     console_conversions.router,
     partner_portal.router,
+    console_postbacks.router,
+    console_settings.router,
+    console_keys.router,
+    console_users.router,
     advertiser_home.router,
 ]
