@@ -120,3 +120,37 @@ def test_deliveries_a_failed_one_resent_and_the_users_page(
     page.get_by_role("link", name="Back to users").click()
     expect(page.get_by_role("cell", name="ops@network.example")).to_be_visible()
     shot(page, "console-users")
+
+
+def test_settings_change_and_a_key_made_then_revoked(
+    page: Any, signed_in: SignedIn, shot: Shot
+) -> None:
+    from playwright.sync_api import expect
+
+    signed_in(page, "admin")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Network name").fill("Harbor Network")
+    page.get_by_label("Currency").select_option("EUR")
+    page.get_by_label("Fallback URL").fill("https://harbor.example/offline")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Network settings saved.")).to_be_visible()
+    expect(page.get_by_label("Currency")).to_have_value("EUR")
+    shot(page, "console-settings")
+
+    page.get_by_role("link", name="API keys").click()
+    page.get_by_label(re.compile("^Name")).fill("billing export")
+    page.get_by_role("button", name="Create network key").click()
+    expect(page.get_by_role("heading", name="New network key")).to_be_visible()
+    raw = page.get_by_label(re.compile("^Key")).input_value()
+    assert raw.startswith("ct_")
+    shot(page, "console-key-created")
+
+    page.get_by_role("link", name="Back to API keys").click()
+    row = page.get_by_role("row").filter(has_text="billing export")
+    expect(row).to_contain_text("active")
+    row.get_by_role("link", name="Revoke").click()
+    page.get_by_role("button", name="Revoke key").click()
+    expect(page.get_by_text("is revoked")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="billing export")).to_contain_text("revoked")
+    assert raw not in page.content()
+    shot(page, "console-keys")
