@@ -94,15 +94,19 @@ async def create_user(
     values = {name: form_text(form, name, 300) for name in FIELDS}
     try:
         role = values["role"]
-        affiliate_id = optional_id(values["affiliate_id"], "affiliate_id")
-        advertiser_id = optional_id(values["advertiser_id"], "advertiser_id")
-        # The form always sends both boxes; the one the role does not use is ignored.
+        # The form always sends both boxes; only the one the role uses is read.
+        affiliate_id = (
+            optional_id(values["affiliate_id"], "affiliate_id") if role == "affiliate" else None
+        )
+        advertiser_id = (
+            optional_id(values["advertiser_id"], "advertiser_id") if role == "advertiser" else None
+        )
         user, password = await service.create_user(
             session,
             email=values["email"],
             role=role,
-            affiliate_id=affiliate_id if role == "affiliate" else None,
-            advertiser_id=advertiser_id if role == "advertiser" else None,
+            affiliate_id=affiliate_id,
+            advertiser_id=advertiser_id,
         )
     except ClicktrailError as exc:
         await session.rollback()
