@@ -27,6 +27,7 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem("Users", "/app/users", ADMIN_ROLES),
     NavItem("API keys", "/app/keys", ADMIN_ROLES),
     NavItem("Settings", "/app/settings", ADMIN_ROLES),
+    NavItem("Audit log", "/app/audit", CONSOLE_ROLES),
 ]
 
 PARTNER_NAV: list[NavItem] = [

@@ -15,6 +15,7 @@ from clicktrail.web.console import dashboard as console_dashboard
 from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import reports as console_reports
 from clicktrail.web.partner import portal as partner_portal
+from clicktrail.web.console import audit as console_audit
 from clicktrail.web.console import keys as console_keys
 from clicktrail.web.console import postbacks as console_postbacks
 from clicktrail.web.console import settings as console_settings
@@ -36,5 +37,6 @@ PAGE_ROUTERS: list[APIRouter] = [
     console_settings.router,
     console_keys.router,
     console_users.router,
+    console_audit.router,
     advertiser_home.router,
 ]

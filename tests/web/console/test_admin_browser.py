@@ -1,5 +1,6 @@
 """In a real Chromium: the postback deliveries list, a failed delivery's attempts and its
-resend, and the users page with a new user; screenshots at 1280 and 390 px."""
+resend, the users page with a new user, settings, API keys and the audit log; screenshots
+at 1280 and 390 px."""
 
 from __future__ import annotations
 
@@ -154,3 +155,8 @@ def test_settings_change_and_a_key_made_then_revoked(
     expect(page.get_by_role("row").filter(has_text="billing export")).to_contain_text("revoked")
     assert raw not in page.content()
     shot(page, "console-keys")
+
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("billing export")).first).to_be_visible()
+    shot(page, "console-audit")
