@@ -338,6 +338,8 @@ async def attempts_of(
     for attempt in await session.scalars(query):
         out[attempt.delivery_id].append(attempt)
     return out
+
+
 # --- the console's delivery log -------------------------------------------------------------
 
 

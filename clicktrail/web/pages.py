@@ -9,17 +9,17 @@ from clicktrail.web.advertiser import home as advertiser_home
 from clicktrail.web.console import advertisers as console_advertisers
 from clicktrail.web.console import affiliate_page as console_affiliate_page
 from clicktrail.web.console import affiliates as console_affiliates
+from clicktrail.web.console import audit as console_audit
 from clicktrail.web.console import clicks as console_clicks
 from clicktrail.web.console import conversions as console_conversions
 from clicktrail.web.console import dashboard as console_dashboard
-from clicktrail.web.console import offers as console_offers
-from clicktrail.web.console import reports as console_reports
-from clicktrail.web.partner import portal as partner_portal
-from clicktrail.web.console import audit as console_audit
 from clicktrail.web.console import keys as console_keys
+from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import postbacks as console_postbacks
+from clicktrail.web.console import reports as console_reports
 from clicktrail.web.console import settings as console_settings
 from clicktrail.web.console import users as console_users
+from clicktrail.web.partner import portal as partner_portal
 
 PAGE_ROUTERS: list[APIRouter] = [
     static_files.router,

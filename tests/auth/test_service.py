@@ -8,10 +8,10 @@ from clicktrail.auth.service import (
     authenticate,
     create_key,
     hash_key,
+    key_page,
     revoke_affiliate_key,
     revoke_key,
 )
-from clicktrail.auth.service import authenticate, create_key, hash_key, key_page, revoke_key
 from clicktrail.db import Database
 from clicktrail.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from clicktrail.models import ApiKey
@@ -89,6 +89,8 @@ async def test_affiliate_keys_and_revoking_only_its_own(db: Database) -> None:
         assert keys[first.id].revoked_at is not None
         assert keys[second.id].revoked_at is None
         assert (await session.get(ApiKey, other.id)).revoked_at is None  # type: ignore[union-attr]
+
+
 async def test_key_pages_list_live_keys_first_and_filter_by_realm(db: Database) -> None:
     affiliate = await make_affiliate(db)
     async with db.write() as session:

@@ -23,7 +23,7 @@ from clicktrail.kit.timeutil import check_day, local_day, utcnow
 from clicktrail.meta.timezones import zone_for
 from clicktrail.models import AuditEntry
 from clicktrail.network.service import get_network
-from clicktrail.web.console.forms import field_errors
+from clicktrail.web.console.fields import field_errors
 from clicktrail.web.guard import ConsoleUser
 from clicktrail.web.paging import Page
 from clicktrail.web.templating import render
