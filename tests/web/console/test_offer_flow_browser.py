@@ -124,3 +124,20 @@ def test_admin_sets_up_an_offer_and_its_link_tracks(
     assert conversion is not None
     assert conversion.payout == Decimal("4")
     assert conversion.revenue == Decimal("6.5")
+
+    # The dashboard and the offer report show the click and its conversion.
+    page.goto("/app/")
+    today = page.locator("#period-today")
+    expect(today.locator("[data-metric=clicks]")).to_have_text("1")
+    expect(today.locator("[data-metric=conversions]")).to_have_text("1")
+    expect(today.locator("[data-metric=revenue]")).to_contain_text("6.50")
+    expect(page.get_by_role("link", name="Browser Offer").first).to_be_visible()
+    shot(page, "console-dashboard-after-flow")
+
+    page.goto("/app/reports")
+    page.get_by_label("Group by").select_option("offer")
+    page.get_by_role("button", name="Run report").click()
+    page.wait_for_url("**/app/reports?*")
+    row = page.get_by_role("row").filter(has_text="Browser Offer")
+    expect(row).to_have_count(1)
+    expect(page.locator("tr.totals td").first).to_have_text("1")
