@@ -11,16 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.advertiser import service
 from clicktrail.advertiser.schemas import AccountStatus, AdvertiserIn
 from clicktrail.deps import ReadSession, WriteSession
-from clicktrail.errors import ClicktrailError
 from clicktrail.kit.ids import PathId
 from clicktrail.meta.timezones import TIMEZONES
 from clicktrail.web.console.forms import (
     FormState,
     read_form,
-    service_error,
+    save_form,
     shown,
     stored_values,
-    to_model,
 )
 from clicktrail.web.console.listing import currency_options, options, read_query
 from clicktrail.web.guard import ConsoleUser
@@ -83,19 +81,18 @@ async def _save(
     base: dict[str, Any] = {}
     if advertiser_id is not None:
         base = stored_values(await service.get_advertiser(session, advertiser_id), AdvertiserIn)
-    body = to_model(AdvertiserIn, state, base, blank_is_default=("reporting_timezone_id",))
-    if body is None:
-        return None, state
-    try:
-        async with session.begin_nested():  # undone alone on refusal
-            if advertiser_id is None:
-                advertiser = await service.create_advertiser(session, body)
-            else:
-                advertiser = await service.replace_advertiser(session, advertiser_id, body)
-    except ClicktrailError as exc:
-        state.errors.update(service_error(exc, FIELDS))
-        return None, state
-    return advertiser.network_advertiser_id, state
+
+    async def write(body: AdvertiserIn) -> int:
+        if advertiser_id is None:
+            created = await service.create_advertiser(session, body)
+            return created.network_advertiser_id
+        replaced = await service.replace_advertiser(session, advertiser_id, body)
+        return replaced.network_advertiser_id
+
+    saved = await save_form(
+        session, state, AdvertiserIn, base, write, blank_is_default=("reporting_timezone_id",)
+    )
+    return saved, state
 
 
 @router.post("/app/advertisers/new")

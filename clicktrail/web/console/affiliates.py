@@ -12,15 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.affiliate import service
 from clicktrail.affiliate.schemas import AccountStatus, AffiliateIn
 from clicktrail.deps import ReadSession, WriteSession
-from clicktrail.errors import ClicktrailError
 from clicktrail.kit.ids import PathId
 from clicktrail.web.console.forms import (
     FormState,
     read_form,
-    service_error,
+    save_form,
     shown,
     stored_values,
-    to_model,
 )
 from clicktrail.web.console.listing import currency_options, options, read_query
 from clicktrail.web.guard import ConsoleUser
@@ -82,19 +80,18 @@ async def _save(
     base: dict[str, Any] = {}
     if affiliate_id is not None:
         base = stored_values(await service.get_affiliate(session, affiliate_id), AffiliateIn)
-    body = to_model(AffiliateIn, state, base, blank_is_default=("referrer_id",))
-    if body is None:
-        return None, state
-    try:
-        async with session.begin_nested():  # undone alone on refusal
-            if affiliate_id is None:
-                affiliate = await service.create_affiliate(session, body)
-            else:
-                affiliate = await service.replace_affiliate(session, affiliate_id, body)
-    except ClicktrailError as exc:
-        state.errors.update(service_error(exc, FIELDS))
-        return None, state
-    return affiliate.network_affiliate_id, state
+
+    async def write(body: AffiliateIn) -> int:
+        if affiliate_id is None:
+            created = await service.create_affiliate(session, body)
+            return created.network_affiliate_id
+        replaced = await service.replace_affiliate(session, affiliate_id, body)
+        return replaced.network_affiliate_id
+
+    saved = await save_form(
+        session, state, AffiliateIn, base, write, blank_is_default=("referrer_id",)
+    )
+    return saved, state
 
 
 @router.post("/app/affiliates/new")

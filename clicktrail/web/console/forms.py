@@ -9,15 +9,17 @@ form has no input for go under :data:`FORM`, shown above the form.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.errors import ClicktrailError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 #: The key of errors that belong to no input.
 FORM = "__form__"
@@ -130,3 +132,25 @@ def shown(entity: object, names: Iterable[str], checkboxes: Iterable[str] = ()) 
     for name in checkboxes:
         values[name] = bool(getattr(entity, name, False))
     return FormState(values=values)
+
+
+async def save_form(
+    session: AsyncSession,
+    state: FormState,
+    model: type[M],
+    base: Mapping[str, Any],
+    write: Callable[[M], Awaitable[T]],
+    blank_is_default: Iterable[str] = (),
+) -> T | None:
+    """Validate the form into ``model`` and hand it to ``write`` (a domain service) inside a
+    savepoint. On a refusal the savepoint alone is undone, the errors go beside their inputs
+    in ``state.errors``, and the result is None."""
+    body = to_model(model, state, base, blank_is_default)
+    if body is None:
+        return None
+    try:
+        async with session.begin_nested():
+            return await write(body)
+    except ClicktrailError as exc:
+        state.errors.update(service_error(exc, state.values))
+        return None
