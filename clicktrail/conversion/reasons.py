@@ -14,6 +14,7 @@ from enum import IntEnum
 
 class Reason(IntEnum):
     NONE = 0
+    THROTTLED = 1
     OVER_CAPS = 4
     ABOVE_LOOKBACK_WINDOW = 5
     DUPLICATE = 8
@@ -40,6 +41,7 @@ class Reason(IntEnum):
 
 MESSAGES: dict[Reason, str] = {
     Reason.NONE: "",
+    Reason.THROTTLED: "Throttled",
     Reason.OVER_CAPS: "Over Caps",
     Reason.ABOVE_LOOKBACK_WINDOW: "Above Lookback Window Value",
     Reason.DUPLICATE: "Duplicate Conversion",
@@ -58,6 +60,7 @@ MESSAGES: dict[Reason, str] = {
 #: Attributed to a click and offer, then refused by one of the offer's rules.
 REJECTING = frozenset(
     {
+        Reason.THROTTLED,
         Reason.OVER_CAPS,
         Reason.ABOVE_LOOKBACK_WINDOW,
         Reason.DUPLICATE,

@@ -178,6 +178,9 @@ class TrackingApp:
             location = offer.template.render(draft.row)
             if not location and offer.template.source:
                 _refused("destination_url", offer.template, draft, offer_id=offer.offer_id)
+        divert = draft.divert
+        if not location and divert is not None:
+            location = divert.render(draft.row)
         fallback = self.cache.fallback
         if not location and fallback is not None:
             location = fallback.render(draft.row)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clicktrail.tracking.cache import OfferEntry
+from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import LinkQuery
 from clicktrail.tracking.refusals import ClickRefusal
 
@@ -41,6 +42,9 @@ class Draft:
     #: The visitor's user agent, clipped to the column when it had to be.
     user_agent: str = ""
     window: int = 0
+    #: Where a click refused by a rule goes instead of the offer (the offer's redirect for
+    #: capped or mistargeted traffic); None sends it to the network fallback.
+    divert: UrlTemplate | None = None
 
     @property
     def valid(self) -> bool:

@@ -17,6 +17,13 @@ class ClickRefusal(IntEnum):
     OFFER_NOT_ACTIVE = 3
     UNKNOWN_AFFILIATE = 4
     AFFILIATE_NOT_ACTIVE = 5
+    # Network rules (issue 18): the click resolved, then a rule step refused it.
+    OVER_CAPS = 6
+    OFFER_NOT_RUNNABLE = 7
+    TARGETING_MISMATCH = 8
+    BLOCKED_TRAFFIC = 9
+    ROBOT = 10
+    PROXY = 11
 
     @property
     def message(self) -> str:
@@ -25,7 +32,8 @@ class ClickRefusal(IntEnum):
 
     @property
     def subject(self) -> str:
-        """What the refusal is about: "offer", "affiliate" or "link" (either id is bad)."""
+        """What the refusal is about: "offer", "affiliate", "link" (either id is bad) or
+        "rule" (a network rule refused a resolved click)."""
         return SUBJECTS[self._value_]
 
 
@@ -37,5 +45,26 @@ MESSAGES: tuple[str, ...] = (
     "Offer is not active",
     "Unknown affiliate",
     "Affiliate is not active",
+    "Over Caps",
+    "Offer is not runnable by this affiliate",
+    "Targeting mismatch",
+    "Blocked traffic",
+    "Robot traffic",
+    "Proxy traffic",
 )
-SUBJECTS: tuple[str, ...] = ("", "link", "offer", "offer", "affiliate", "affiliate")
+#: "rule" refusals come from the network's rules; the click goes to the offer's redirect
+#: (``Draft.divert``) or the network fallback.
+SUBJECTS: tuple[str, ...] = (
+    "",
+    "link",
+    "offer",
+    "offer",
+    "affiliate",
+    "affiliate",
+    "rule",
+    "rule",
+    "rule",
+    "rule",
+    "rule",
+    "rule",
+)

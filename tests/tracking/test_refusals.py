@@ -13,6 +13,12 @@ def test_codes_and_messages_are_the_stored_ones() -> None:
         (3, "Offer is not active"),
         (4, "Unknown affiliate"),
         (5, "Affiliate is not active"),
+        (6, "Over Caps"),
+        (7, "Offer is not runnable by this affiliate"),
+        (8, "Targeting mismatch"),
+        (9, "Blocked traffic"),
+        (10, "Robot traffic"),
+        (11, "Proxy traffic"),
     ]
 
 
@@ -20,4 +26,5 @@ def test_each_refusal_names_what_it_is_about() -> None:
     assert ClickRefusal(1).subject == "link"
     assert {ClickRefusal(2).subject, ClickRefusal(3).subject} == {"offer"}
     assert {ClickRefusal(4).subject, ClickRefusal(5).subject} == {"affiliate"}
+    assert {ClickRefusal(code).subject for code in range(6, 12)} == {"rule"}
     assert not ClickRefusal.NONE
