@@ -68,6 +68,9 @@ class OfferEntry:
     payout: Decimal
     #: Duplicate click filter: "" (off), "block" or "fail_traffic".
     duplicate_action: str
+    #: Where traffic a network rule refuses goes (Everflow's "fail traffic" redirect):
+    #: a rule step sets ``Draft.divert`` to it; None sends such clicks to the fallback.
+    fail_traffic: UrlTemplate | None = None
 
     @property
     def active(self) -> bool:
