@@ -7,16 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.conversion import manual, report, repository, service
+from clicktrail.conversion import adjust, manual, report, repository
+from clicktrail.conversion.adjust import Adjustment
 from clicktrail.conversion.postback_links import offer_postback
 from clicktrail.conversion.schemas import (
     ConversionReportIn,
     ManualConversionsIn,
     OfferPostbackOut,
+    PayoutRevenueIn,
+    SaleAmountIn,
     StatusUpdateIn,
     TransactionConversionsIn,
 )
-from clicktrail.conversion.wire import conversion_out
+from clicktrail.conversion.wire import change_out, conversion_out
 from clicktrail.deps import AffiliateCaller, NetworkCaller, ReadSession, State, WriteSession
 from clicktrail.errors import NotFound
 from clicktrail.kit.ids import PathKey, is_hex_id
@@ -51,10 +54,38 @@ async def create_conversions_for_clicks(
 async def update_conversion_status(
     body: StatusUpdateIn, session: WriteSession, _: NetworkCaller
 ) -> dict[str, bool]:
-    """Approve or reject conversions."""
-    await service.change_status(
-        session, [c.lower() for c in body.conversion_ids], body.conversion_status
+    """Approve or reject conversions, all or none (an unknown id changes nothing). Approving
+    enqueues the affiliate's postbacks; rejecting cancels those not yet sent. ``notes`` is
+    kept in each changed conversion's history."""
+    await adjust.change_status(
+        session,
+        [c.lower() for c in body.conversion_ids],
+        body.conversion_status,
+        note=body.notes,
     )
+    return {"result": True}
+
+
+@router.put("/v1/networks/reporting/conversions/{conversion_id}/payoutrevenue")
+async def update_conversion_payout_revenue(
+    conversion_id: PathKey, body: PayoutRevenueIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, bool]:
+    """Set an approved conversion's payout and revenue (absolute amounts). The reports
+    follow; no postback fires again (one not yet sent goes with the new amounts)."""
+    change = Adjustment(
+        payout=body.payout, revenue=body.revenue, is_event=body.is_event, note=body.notes
+    )
+    await adjust.adjust(session, conversion_id, change)
+    return {"result": True}
+
+
+@router.put("/v1/networks/reporting/conversions/{conversion_id}/saleamount")
+async def update_conversion_sale_amount(
+    conversion_id: PathKey, body: SaleAmountIn, session: WriteSession, _: NetworkCaller
+) -> dict[str, bool]:
+    """Set a conversion's sale amount. The reports follow; no postback fires again."""
+    change = Adjustment(sale_amount=body.sale_amount, is_event=body.is_event, note=body.notes)
+    await adjust.adjust(session, conversion_id, change)
     return {"result": True}
 
 
@@ -74,8 +105,12 @@ async def network_conversion_report(
 async def network_conversion(
     conversion_id: PathKey, session: ReadSession, _: NetworkCaller
 ) -> dict[str, Any]:
+    """One conversion, with ``history``: every change since it was recorded, oldest first."""
     conversion = await _get(session, conversion_id)
-    return conversion_out(conversion, await report.related(session, [conversion]))
+    out = conversion_out(conversion, await report.related(session, [conversion]))
+    changes = await adjust.history(session, conversion.conversion_id)
+    out["history"] = [change_out(change) for change in changes]
+    return out
 
 
 @router.post("/v1/affiliates/reporting/conversions")

@@ -19,6 +19,7 @@ from clicktrail.models import (
     Affiliate,
     Click,
     Conversion,
+    ConversionChange,
     Offer,
     OfferPayoutRevenue,
 )
@@ -338,3 +339,13 @@ async def report(
         .limit(limit)
     )
     return list(rows), int(total or 0)
+
+
+async def changes_of(session: AsyncSession, conversion_id: str) -> list[ConversionChange]:
+    """A conversion's history rows, oldest first."""
+    rows = await session.scalars(
+        select(ConversionChange)
+        .where(ConversionChange.conversion_id == conversion_id)
+        .order_by(ConversionChange.changed_at, ConversionChange.conversion_change_id)
+    )
+    return list(rows)

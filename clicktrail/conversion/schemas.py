@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from clicktrail.conversion.adjust import NOTE_MAX
 from clicktrail.kit.money import NonNegativeMoney
 from clicktrail.kit.wire import Id32, Int32, LongText, ShortText
 from clicktrail.meta.timezones import BY_ID
@@ -75,6 +76,15 @@ class TransactionConversionsIn(_CreateBase):
     transaction_ids: Annotated[list[TransactionId], Field(min_length=1, max_length=1000)]
 
 
+#: A note kept with a change in the conversion's history (a clicktrail addition: Everflow's
+#: update calls take none, and an Everflow client that sends none loses nothing).
+NoteText = Annotated[
+    str,
+    StringConstraints(max_length=NOTE_MAX),
+    Field(description="Why the conversion changed; kept in its history."),
+]
+
+
 class StatusUpdateIn(BaseModel):
     """PATCH /v1/networks/reporting/conversions."""
 
@@ -82,6 +92,29 @@ class StatusUpdateIn(BaseModel):
 
     conversion_ids: Annotated[list[ConversionId], Field(min_length=1, max_length=1000)]
     conversion_status: Literal["approved", "rejected"]
+    notes: NoteText = ""
+
+
+class PayoutRevenueIn(BaseModel):
+    """PUT /v1/networks/reporting/conversions/{conversion_id}/payoutrevenue: both required,
+    absolute amounts (not percentages)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    payout: Amount
+    revenue: Amount
+    is_event: bool | None = None
+    notes: NoteText = ""
+
+
+class SaleAmountIn(BaseModel):
+    """PUT /v1/networks/reporting/conversions/{conversion_id}/saleamount."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sale_amount: Amount
+    is_event: bool | None = None
+    notes: NoteText = ""
 
 
 class ReportFilter(BaseModel):

@@ -7,7 +7,8 @@ Public API (other domains call these; each takes the caller's session and never 
   (an idempotency key that already had a conversion: the stored one comes back).
 * ``record_many(session, drafts) -> list[Recorded]``: a batch in one transaction (the
   advertiser-postback group-commit writer); same rules, a few queries per batch.
-* ``change_status(session, conversion_ids, status)``: approve or reject.
+* ``change_status(session, conversion_ids, status, *, note="")``: approve or reject (it lives
+  in ``adjust.py`` with the other changes of a recorded conversion and their history).
 
 In the caller's transaction each new conversion is inserted together with its rollup
 (``report.store``: ``store().record_conversions``) and its outbound postback deliveries
@@ -30,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion import repository, rows
+from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.reasons import Reason
 from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
@@ -381,42 +383,3 @@ async def record_many(
         await store().record_conversion_rows(session, batch.rows, +1)
         await outbox.enqueue_for_conversions(session, batch.new)
     return results
-
-
-async def change_status(
-    session: AsyncSession, conversion_ids: Sequence[str], status: str
-) -> list[Conversion]:
-    """Set ``status`` (approved or rejected) on these conversions; unknown ids raise NotFound.
-
-    Rejecting records Everflow's "Manually Rejected" (error code 9); approving clears a
-    previous manual rejection. Each change is applied to the rollups (-1 then +1) and
-    reported to the postback outbox in the caller's transaction. Unchanged rows are left
-    alone.
-    """
-    if status not in ("approved", "rejected"):
-        raise ValidationFailed("status must be approved or rejected", field="status")
-    rows = await repository.get_many(session, set(conversion_ids), lock=True)
-    found = {row.conversion_id for row in rows}
-    missing = [cid for cid in conversion_ids if cid not in found]
-    if missing:
-        raise NotFound(f"conversion {missing[0]} not found", field="conversion_id")
-    now = utcnow()
-    changed = [conversion for conversion in rows if conversion.status != status]
-    if not changed:
-        return []
-    old_statuses = [conversion.status for conversion in changed]
-    await store().record_conversions(session, changed, -1)
-    for conversion in changed:
-        conversion.status = status
-        conversion.updated_at = now
-        if status == "rejected" and conversion.error_code == 0:
-            conversion.error_code = int(Reason.MANUALLY_REJECTED)
-            conversion.error_message = Reason.MANUALLY_REJECTED.message
-        elif status == "approved" and conversion.error_code == Reason.MANUALLY_REJECTED:
-            conversion.error_code = 0
-            conversion.error_message = ""
-    await session.flush()
-    await store().record_conversions(session, changed, +1)
-    for conversion, old_status in zip(changed, old_statuses, strict=True):
-        await outbox.on_status_change(session, conversion, old_status)
-    return changed

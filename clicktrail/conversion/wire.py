@@ -7,7 +7,7 @@ from typing import Any
 from clicktrail.conversion.report import ReportPage
 from clicktrail.kit.money import _to_number
 from clicktrail.kit.timeutil import unix
-from clicktrail.models import Click, Conversion
+from clicktrail.models import Click, Conversion, ConversionChange
 
 #: Fields an affiliate never sees: the advertiser's side of the deal and its data.
 AFFILIATE_HIDDEN = frozenset(
@@ -149,3 +149,17 @@ def conversion_out(c: Conversion, page: ReportPage, *, affiliate: bool = False) 
         relationship["attributes"] = c.attributes or {}
     row["relationship"] = relationship
     return row
+
+
+def change_out(change: ConversionChange) -> dict[str, Any]:
+    """One entry of a conversion's history (``history`` on GET by id)."""
+    return {
+        "field": change.field,
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "notes": change.note,
+        "actor_type": change.actor_type,
+        "actor_id": change.actor_id,
+        "actor_label": change.actor_label,
+        "unix_timestamp": unix(change.changed_at),
+    }

@@ -12,6 +12,7 @@ from clicktrail.models.click import Click
 from clicktrail.models.commission import Commission
 from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
+from clicktrail.models.conversion_change import ConversionChange
 from clicktrail.models.exchange_rate import ExchangeRate
 from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
@@ -39,6 +40,7 @@ __all__ = [
     "Commission",
     "CommissionRefund",
     "Conversion",
+    "ConversionChange",
     "ExchangeRate",
     "Incentive",
     "Network",

@@ -124,6 +124,25 @@ class NetworkConversion(AffiliateConversion):
     relationship: NetworkConversionRelationship
 
 
+class ConversionChange(BaseModel):
+    """One entry of a conversion's history: a field changed after it was recorded."""
+
+    field: str = Field(description="status, payout, revenue or sale_amount.")
+    old_value: str = Field(description="A status, or the exact decimal amount.")
+    new_value: str
+    notes: str
+    actor_type: str = Field(description="api_key, user or system.")
+    actor_id: int | None
+    actor_label: str
+    unix_timestamp: int
+
+
+class NetworkConversionDetail(NetworkConversion):
+    """GET by id: the conversion and its history, oldest change first."""
+
+    history: list[ConversionChange]
+
+
 class AffiliateConversionList(BaseModel):
     conversions: list[AffiliateConversion]
     paging: Paging

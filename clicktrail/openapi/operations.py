@@ -90,11 +90,17 @@ OPERATIONS: dict[str, Operation] = {
         ee.Result, *KEYED, INVALID, MISSING, CONFLICT
     ),
     "PATCH /v1/networks/reporting/conversions": ok(ee.Result, *KEYED, INVALID, MISSING),
+    "PUT /v1/networks/reporting/conversions/{conversion_id}/payoutrevenue": ok(
+        ee.Result, *KEYED, INVALID, MISSING
+    ),
+    "PUT /v1/networks/reporting/conversions/{conversion_id}/saleamount": ok(
+        ee.Result, *KEYED, INVALID, MISSING
+    ),
     "POST /v1/networks/reporting/conversions": ok(er.NetworkConversionList, *KEYED, INVALID),
     # audit log
     "POST /v1/networks/auditoperations": ok(AuditOperationList, *KEYED, INVALID),
     "GET /v1/networks/reporting/conversions/{conversion_id}": ok(
-        er.NetworkConversion, *KEYED, MISSING
+        er.NetworkConversionDetail, *KEYED, MISSING
     ),
     "POST /v1/affiliates/reporting/conversions": ok(er.AffiliateConversionList, *KEYED, INVALID),
     "POST /api/v2/network/tracking/conv-click-id": ok(

@@ -233,6 +233,27 @@ async def on_status_change(
         await enqueue_for_conversion(session, conversion, now=moment, existing=True)
 
 
+async def on_amount_change(session: AsyncSession, conversion: Conversion) -> int:
+    """Record a change of the conversion's payout, revenue or sale amount (ADR 0098).
+
+    Nothing fires again: a postback already sent keeps what it said. One not yet sent
+    (pending or paused) is rendered again, so it carries the new amounts when it goes.
+    Returns how many were rendered again."""
+    unsent = [
+        d
+        for d in await repository.deliveries_of_conversion(session, conversion.conversion_id)
+        if d.state in ("pending", "paused")
+    ]
+    pixels = {d.network_pixel_id for d in unsent}
+    rendered = 0
+    for pixel_id in sorted(pixels):
+        pixel = await repository.pixel_by_id(session, pixel_id)
+        if pixel is not None:
+            mine = [d for d in unsent if d.network_pixel_id == pixel_id]
+            rendered += await rerender(session, pixel, mine)
+    return rendered
+
+
 async def rerender_unsent(session: AsyncSession, pixel: Pixel) -> int:
     """Render the pixel's unsent deliveries again (after its URL changed), so postbacks
     paused or waiting for a retry go to the corrected URL."""
