@@ -58,7 +58,8 @@ async def test_an_adjustment_shows_in_the_history_with_its_user_and_note(
     assert after.text.count('class="history-row"') == 3
     assert user.email in after.text
     assert "advertiser confirmed the order" in after.text
-    assert "<td>pending</td>" in after.text and "<td>approved</td>" in after.text
+    assert "<td>pending</td>" in after.text
+    assert "<td>approved</td>" in after.text
 
 
 async def test_refused_adjustments_write_nothing(
