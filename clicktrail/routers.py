@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from clicktrail.access.affiliate_endpoints import router as affiliate_offers_router
+from clicktrail.access.endpoints import router as access_router
 from clicktrail.advertiser.endpoints import router as advertiser_router
 from clicktrail.affiliate.endpoints import router as affiliate_router
 from clicktrail.audit.endpoints import router as audit_router
@@ -27,3 +29,4 @@ ROUTERS += [referral_router]
 ROUTERS += [click_router]
 ROUTERS += [report_router]
 ROUTERS += [audit_router]
+ROUTERS += [access_router, affiliate_offers_router]

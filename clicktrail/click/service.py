@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from clicktrail.kit.clientip import normalize
 from clicktrail.kit.timeutil import parse_local_datetime, utcnow
 from clicktrail.meta.timezones import zone_for
 from clicktrail.models import Click, Offer
+from clicktrail.offer.visibility import check_runnable
 from clicktrail.report.store import store
 from clicktrail.state import AppState
 from clicktrail.tracking import codes
@@ -230,9 +231,14 @@ async def click_by_id(
 
 
 async def tracking_link(
-    session: AsyncSession, settings: Settings, body: TrackingLinkRequest
+    session: AsyncSession,
+    settings: Settings,
+    body: TrackingLinkRequest,
+    *,
+    runnable_field: str = "network_affiliate_id",
 ) -> str:
-    """An encoded tracking link for an offer and affiliate that can run it."""
+    """An encoded tracking link for an offer and affiliate that can run it; a 400 naming
+    ``runnable_field`` when the offer's visibility keeps the affiliate from running it."""
     offer = await repository.offer(session, body.network_offer_id)
     if offer is None:
         raise NotFound(f"offer {body.network_offer_id} does not exist", field="network_offer_id")
@@ -247,6 +253,7 @@ async def tracking_link(
         raise ValidationFailed(
             f"affiliate is {affiliate.account_status}", field="network_affiliate_id"
         )
+    await check_runnable(session, offer, affiliate.network_affiliate_id, field=runnable_field)
     params: list[tuple[str, str]] = []
     if body.network_offer_url_id:
         params.append(("uid", str(body.network_offer_url_id)))
@@ -256,10 +263,16 @@ async def tracking_link(
         value = getattr(body, name)
         if value:
             params.append((name, value))
+    return link_url(settings, affiliate.network_affiliate_id, offer.network_offer_id, params)
+
+
+def link_url(
+    settings: Settings, affiliate_id: int, offer_id: int, params: Sequence[tuple[str, str]] = ()
+) -> str:
+    """``{tracking_url}/{affiliate_code}/{offer_code}/?…``: no check that the affiliate may
+    run the offer (callers check it; :func:`tracking_link` does)."""
     base = settings.public_tracking_url()
-    path = f"{codes.encode('affiliate', affiliate.network_affiliate_id)}/" + (
-        f"{codes.encode('offer', offer.network_offer_id)}/"
-    )
+    path = f"{codes.encode('affiliate', affiliate_id)}/{codes.encode('offer', offer_id)}/"
     return f"{base}/{path}" + (f"?{urlencode(params)}" if params else "")
 
 

@@ -17,7 +17,9 @@ from clicktrail.models.exchange_rate import ExchangeRate
 from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
+from clicktrail.models.offer_application import OfferApplication
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
+from clicktrail.models.offer_visibility import OfferVisibility
 from clicktrail.models.pixel import Pixel
 from clicktrail.models.postback_attempt import PostbackAttempt
 from clicktrail.models.postback_delivery import PostbackDelivery
@@ -45,7 +47,9 @@ __all__ = [
     "Incentive",
     "Network",
     "Offer",
+    "OfferApplication",
     "OfferPayoutRevenue",
+    "OfferVisibility",
     "Pixel",
     "PostbackAttempt",
     "PostbackDelivery",

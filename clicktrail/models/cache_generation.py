@@ -1,8 +1,9 @@
 """One counter that moves whenever something the tracking cache holds is written.
 
 ``cache_generation`` has one row (``id`` 1). Every ORM flush that inserts, updates or deletes
-an offer, a payout/revenue entry, an affiliate or the network adds 1 to ``generation`` in the
-same transaction, and so does every ORM bulk UPDATE/DELETE of those models. The listeners
+an offer, a payout/revenue entry, an affiliate, the network or an offer's visibility for an
+affiliate adds 1 to ``generation`` in the same transaction, and so does every ORM bulk
+UPDATE/DELETE of those models. The listeners
 are registered when this module is imported (by ``clicktrail.models``), so no service can
 forget. A tracking process compares the counter with the one its cache was loaded at before
 it resolves a click (ADR 0071).
@@ -22,11 +23,18 @@ from clicktrail.models.base import Base
 from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
+from clicktrail.models.offer_visibility import OfferVisibility
 
 ROW_ID = 1
 
 #: The models whose rows the tracking cache holds.
-CACHED_MODELS: tuple[type[Base], ...] = (Offer, OfferPayoutRevenue, Affiliate, Network)
+CACHED_MODELS: tuple[type[Base], ...] = (
+    Offer,
+    OfferPayoutRevenue,
+    Affiliate,
+    Network,
+    OfferVisibility,
+)
 _CACHED_TABLES = frozenset(model.__table__.name for model in CACHED_MODELS)  # type: ignore[attr-defined]
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.kit.search import name_or_id
 from clicktrail.kit.wire import MAX_INT32
-from clicktrail.models import Advertiser, Affiliate, Offer, OfferPayoutRevenue
+from clicktrail.models import (
+    Advertiser,
+    Affiliate,
+    Offer,
+    OfferApplication,
+    OfferPayoutRevenue,
+    OfferVisibility,
+)
+from clicktrail.models.offer_visibility import HIDDEN, PUBLIC, REQUIRE_APPROVAL, VISIBLE
 
 
 async def add(session: AsyncSession, offer: Offer) -> Offer:
@@ -113,9 +121,47 @@ async def choices(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
-def _runnable(query: Select[Any]) -> Select[Any]:
-    """Offers any affiliate may run: active and public (ADR 0092)."""
-    return query.where(Offer.offer_status == "active", Offer.visibility == "public")
+def _access(query: Any, affiliate_id: int) -> Any:
+    """``query`` joined to the affiliate's visibility row and application of each offer."""
+    return query.outerjoin(
+        OfferVisibility,
+        and_(
+            OfferVisibility.network_offer_id == Offer.network_offer_id,
+            OfferVisibility.network_affiliate_id == affiliate_id,
+        ),
+    ).outerjoin(
+        OfferApplication,
+        and_(
+            OfferApplication.network_offer_id == Offer.network_offer_id,
+            OfferApplication.network_affiliate_id == affiliate_id,
+        ),
+    )
+
+
+def _runnable_where() -> ColumnElement[bool]:
+    """An active offer the joined affiliate may run (models/offer_visibility.may_run)."""
+    kind = OfferVisibility.visibility_type
+    return and_(
+        Offer.offer_status == "active",
+        or_(
+            and_(Offer.visibility == PUBLIC, or_(kind.is_(None), kind == VISIBLE)),
+            and_(Offer.visibility != PUBLIC, kind == VISIBLE),
+        ),
+    )
+
+
+def _visible_where() -> ColumnElement[bool]:
+    """An active offer the joined affiliate sees: one it may run, or one that requires
+    approval and was not hidden from it (it may apply, or see its application's status)."""
+    kind = OfferVisibility.visibility_type
+    return or_(
+        _runnable_where(),
+        and_(
+            Offer.offer_status == "active",
+            Offer.visibility == REQUIRE_APPROVAL,
+            or_(kind.is_(None), kind != HIDDEN),
+        ),
+    )
 
 
 def _named(query: Select[Any], search: str) -> Select[Any]:
@@ -129,27 +175,64 @@ def _named(query: Select[Any], search: str) -> Select[Any]:
     return query.where(Offer.name.icontains(term, autoescape=True))
 
 
-async def runnable_page(
-    session: AsyncSession, search: str, offset: int, limit: int
-) -> Sequence[Offer]:
-    query = _named(_runnable(select(Offer)), search)
-    result = await session.scalars(
+#: One row of an affiliate's offers: the offer, its visibility row's type, its application's
+#: status (None where there is none).
+AccessRow = tuple[Offer, str | None, str | None]
+
+
+def _rows(result: Any) -> list[AccessRow]:
+    return [(row[0], row[1], row[2]) for row in result]
+
+
+async def access_page(
+    session: AsyncSession,
+    affiliate_id: int,
+    search: str,
+    offset: int,
+    limit: int,
+    *,
+    runnable_only: bool,
+) -> tuple[list[AccessRow], int]:
+    """A page of the offers ``affiliate_id`` may run (or, unless ``runnable_only``, sees),
+    by id, and how many there are."""
+    where = _runnable_where() if runnable_only else _visible_where()
+    columns = select(Offer, OfferVisibility.visibility_type, OfferApplication.application_status)
+    query = _named(_access(columns.select_from(Offer), affiliate_id).where(where), search)
+    result = await session.execute(
         query.order_by(Offer.network_offer_id).offset(offset).limit(limit)
     )
-    return result.all()
+    counted = _named(
+        _access(select(func.count()).select_from(Offer), affiliate_id).where(where), search
+    )
+    return _rows(result), int(await session.scalar(counted) or 0)
 
 
-async def runnable_count(session: AsyncSession, search: str) -> int:
-    query = _named(_runnable(select(func.count()).select_from(Offer)), search)
-    return int(await session.scalar(query) or 0)
-
-
-async def runnable_by_id(session: AsyncSession, offer_id: int) -> Offer | None:
+async def access_by_id(
+    session: AsyncSession, affiliate_id: int, offer_id: int, *, runnable_only: bool
+) -> AccessRow | None:
+    """One offer ``affiliate_id`` may run (or sees), with its row and application."""
     if not 1 <= offer_id <= MAX_INT32:
         return None
-    query = _runnable(select(Offer)).where(Offer.network_offer_id == offer_id)
-    found: Offer | None = (await session.scalars(query)).first()
-    return found
+    where = _runnable_where() if runnable_only else _visible_where()
+    columns = select(Offer, OfferVisibility.visibility_type, OfferApplication.application_status)
+    query = (
+        _access(columns.select_from(Offer), affiliate_id)
+        .where(where)
+        .where(Offer.network_offer_id == offer_id)
+    )
+    rows = _rows(await session.execute(query))
+    return rows[0] if rows else None
+
+
+async def visibility_type(session: AsyncSession, offer_id: int, affiliate_id: int) -> str | None:
+    """The affiliate's visibility row on the offer; None when it has none."""
+    found = await session.scalar(
+        select(OfferVisibility.visibility_type).where(
+            OfferVisibility.network_offer_id == offer_id,
+            OfferVisibility.network_affiliate_id == affiliate_id,
+        )
+    )
+    return str(found) if found is not None else None
 
 
 async def affiliate_status(session: AsyncSession, affiliate_id: int) -> str | None:

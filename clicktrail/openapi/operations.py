@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from clicktrail.access import schemas as ax
 from clicktrail.audit.schemas import AuditOperationList
 from clicktrail.click.schemas import TrackingLinkOut
 from clicktrail.conversion.schemas import OfferPostbackOut
@@ -127,6 +128,24 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "POST /v1/networks/reporting/affiliate/pixels": ok(er.PixelReport, *KEYED, INVALID),
     "POST /v1/networks/reporting/affiliate/pixels/export": file(CSV_OR_NDJSON, *KEYED, INVALID),
+    # offer visibility and applications (ADR 0095)
+    "GET /v1/networks/offers/{offer_id}/visibility": ok(ax.OfferVisibilityOut, *KEYED, MISSING),
+    "PUT /v1/networks/offers/{offer_id}/visibility": ok(
+        ax.OfferVisibilityOut, *KEYED, INVALID, MISSING
+    ),
+    "PATCH /v1/networks/affiliates/{affiliate_id}/offers/visibility": ok(
+        ax.ResultOut, *KEYED, INVALID, MISSING
+    ),
+    "GET /v1/networks/applications": ok(ax.ApplicationList, *KEYED, INVALID),
+    "POST /v1/networks/applicationstable": ok(ax.ApplicationList, *KEYED, INVALID),
+    "PATCH /v1/networks/applications": ok(ax.ResultOut, *KEYED, INVALID),
+    "POST /v1/affiliates/applications": ok(ax.ApplyOut, *KEYED, INVALID),
+    "GET /v1/affiliates/alloffers": ok(ax.AffiliateOfferList, *KEYED, INVALID),
+    "GET /v1/affiliates/offersrunnable": ok(ax.AffiliateOfferList, *KEYED, INVALID),
+    "GET /v1/affiliates/offers/{offer_id}": ok(ax.AffiliateOfferOut, *KEYED, INVALID, MISSING),
+    "GET /v1/affiliates/offers/{offer_id}/url/{url_id}": ok(
+        ax.TrackingUrlOut, *KEYED, INVALID, MISSING
+    ),
     # clicks
     "POST /v1/networks/tracking/offers/clicks": ok(TrackingLinkOut, *KEYED, INVALID, MISSING),
     "GET /v1/networks/tracking/offers/{offer_id}/conversion": ok(

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +28,7 @@ from cachetools import FIFOCache
 
 from clicktrail.db import Database
 from clicktrail.tracking import repository
+from clicktrail.tracking.audience import Audience, audience_for
 from clicktrail.tracking.generation import GenerationProbe, probe_for
 from clicktrail.tracking.macros import UrlTemplate
 
@@ -71,6 +74,8 @@ class OfferEntry:
     #: Where traffic a network rule refuses goes (Everflow's "fail traffic" redirect):
     #: a rule step sets ``Draft.divert`` to it; None sends such clicks to the fallback.
     fail_traffic: UrlTemplate | None = None
+    #: Who may run the offer (tracking/audience.py); None: every affiliate.
+    audience: Audience | None = None
 
     @property
     def active(self) -> bool:
@@ -111,6 +116,20 @@ def _entry(offer: Any, base: Any | None) -> OfferEntry:
         payout=payout,
         duplicate_action=duplicate_action,
     )
+
+
+def _set_audiences(
+    entries: dict[int, OfferEntry], offers: Any, rows: Sequence[tuple[int, int, str]]
+) -> None:
+    """Give each offer that is not open to every affiliate its audience."""
+    by_offer: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
+    for offer_id, affiliate_id, kind in rows:
+        by_offer[offer_id].append((affiliate_id, kind))
+    for offer in offers:
+        offer_id = int(offer.network_offer_id)
+        audience = audience_for(str(offer.visibility), by_offer.get(offer_id, ()))
+        if audience is not None:
+            entries[offer_id] = replace(entries[offer_id], audience=audience)
 
 
 class TrackingCache:
@@ -205,6 +224,7 @@ class TrackingCache:
             offers = await repository.offer_rows(session)
             entries = await repository.base_entries(session)
             affiliates = await repository.affiliate_statuses(session)
+            visibility = await repository.visibility_rows(session)
             fallback = await repository.network_fallback_url(session)
         base: dict[int, Any] = {}
         for entry in entries:
@@ -214,6 +234,7 @@ class TrackingCache:
         self.offers = {
             int(o.network_offer_id): _entry(o, base.get(o.network_offer_id)) for o in offers
         }
+        _set_audiences(self.offers, offers, visibility)
         self.affiliates = affiliates
         self.fallback = UrlTemplate(fallback) if fallback else None
         self._fingerprint = stamp

@@ -2,8 +2,9 @@
 
 The steps (clicktrail.tracking.steps) run in order through a
 :class:`~clicktrail.tracking.pipeline.ClickPipeline`: ``resolve``, ``stamp``, ``enrich``,
-``settle``. An unresolved link is still a click, stored invalid with its
-:class:`~clicktrail.tracking.refusals.ClickRefusal` in ``error_code``/``error_message``;
+``visibility`` (clicktrail.tracking.visibility), ``settle``. An unresolved link is still a
+click, stored invalid with its :class:`~clicktrail.tracking.refusals.ClickRefusal` in
+``error_code``/``error_message``;
 ``is_unique`` is settled by the writer. Nothing here touches the database or the network.
 """
 
@@ -17,6 +18,7 @@ from clicktrail.tracking.params import LinkQuery
 from clicktrail.tracking.pipeline import ClickPipeline
 from clicktrail.tracking.rows import blank_row
 from clicktrail.tracking.steps import Enrich, Resolve, Settle, Stamp, Step
+from clicktrail.tracking.visibility import Visibility
 from clicktrail.tracking.writer import ClickWriter
 
 __all__ = ["ClickRecorder", "Draft", "Visit", "default_steps"]
@@ -24,7 +26,7 @@ __all__ = ["ClickRecorder", "Draft", "Visit", "default_steps"]
 
 def default_steps(cache: TrackingCache, geo: GeoLocator, device: DeviceDetector) -> list[Step]:
     """The click path, in order. A rule goes in as a step before ``settle``."""
-    return [Resolve(cache), Stamp(), Enrich(geo, device), Settle()]
+    return [Resolve(cache), Stamp(), Enrich(geo, device), Visibility(), Settle()]
 
 
 class ClickRecorder:

@@ -9,7 +9,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
-from clicktrail.models import Affiliate, CacheGeneration, Network, Offer, OfferPayoutRevenue
+from clicktrail.models import (
+    Affiliate,
+    CacheGeneration,
+    Network,
+    Offer,
+    OfferPayoutRevenue,
+    OfferVisibility,
+)
 from clicktrail.models.cache_generation import ROW_ID
 
 NETWORK_ID = 1
@@ -29,6 +36,8 @@ def _fingerprint_query() -> Any:
         select(func.sum(OfferPayoutRevenue.revenue_amount)),
         select(Network.time_saved).where(Network.network_id == NETWORK_ID),
         select(Network.fallback_url).where(Network.network_id == NETWORK_ID),
+        select(func.count()).select_from(OfferVisibility),
+        select(func.max(OfferVisibility.time_saved)),
     )
     return select(*(part.scalar_subquery() for part in parts))
 
@@ -37,7 +46,8 @@ _FINGERPRINT = _fingerprint_query()
 
 
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
-    """A tuple that changes whenever an offer, affiliate, base payout or the network changes.
+    """A tuple that changes whenever an offer, affiliate, base payout, offer visibility or the
+    network changes.
 
     Counts catch inserts and deletes, ``max(time_saved)`` catches edits (every entity write
     bumps it), the payout sums catch edits of payout/revenue entries.
@@ -65,6 +75,18 @@ async def base_entries(session: AsyncSession) -> Sequence[OfferPayoutRevenue]:
 async def affiliate_statuses(session: AsyncSession) -> dict[int, str]:
     result = await session.execute(select(Affiliate.network_affiliate_id, Affiliate.account_status))
     return {int(row[0]): str(row[1]) for row in result}
+
+
+async def visibility_rows(session: AsyncSession) -> list[tuple[int, int, str]]:
+    """Every (offer id, affiliate id, visibility type) row of offer visibility."""
+    result = await session.execute(
+        select(
+            OfferVisibility.network_offer_id,
+            OfferVisibility.network_affiliate_id,
+            OfferVisibility.visibility_type,
+        )
+    )
+    return [(int(row[0]), int(row[1]), str(row[2])) for row in result]
 
 
 async def network_fallback_url(session: AsyncSession) -> str | None:

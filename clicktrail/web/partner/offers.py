@@ -1,20 +1,24 @@
-"""``/partner/offers``: the offers the affiliate may run, and one offer's tracking link."""
+"""``/partner/offers``: the offers the affiliate sees, with its status on each; one offer's
+tracking link when it may run it, or an application to run one that requires approval."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from clicktrail.access import service as access
+from clicktrail.access.schemas import ApplyIn
 from clicktrail.click.schemas import TrackingLinkRequest
 from clicktrail.click.service import tracking_link
-from clicktrail.deps import ReadSession, State
+from clicktrail.deps import ReadSession, State, WriteSession
+from clicktrail.errors import ValidationFailed
 from clicktrail.kit.wire import MAX_INT32
-from clicktrail.offer.visibility import runnable_offer, runnable_offers
+from clicktrail.offer.visibility import visible_offer, visible_offers
 from clicktrail.web.guard import PartnerUser
 from clicktrail.web.partner.params import Params, pager
-from clicktrail.web.templating import render
+from clicktrail.web.templating import flash_redirect, render
 
 router = APIRouter()
 
@@ -28,7 +32,7 @@ async def offer_list(request: Request, session: ReadSession, user: PartnerUser) 
     query = request.query_params
     search = params.text("q", query.get("q"))
     page = params.page(query.get("page"))
-    offers, total = await runnable_offers(session, user.affiliate_id, page, search)
+    offers, total = await visible_offers(session, user.affiliate_id, page, search)
     return render(
         request,
         "partner/offers.html",
@@ -46,21 +50,36 @@ async def offer_list(request: Request, session: ReadSession, user: PartnerUser) 
 async def offer_detail(
     request: Request, offer_id: OfferId, session: ReadSession, state: State, user: PartnerUser
 ) -> HTMLResponse:
-    offer = await runnable_offer(session, user.affiliate_id, offer_id)
+    offer = await visible_offer(session, user.affiliate_id, offer_id)
     params = Params()
     subs = {name: params.text(name, request.query_params.get(name)) for name in SUBS}
-    link = await tracking_link(
-        session,
-        state.settings,
-        TrackingLinkRequest(
-            network_offer_id=offer.network_offer_id,
-            network_affiliate_id=user.affiliate_id,
-            **subs,
-        ),
-    )
+    link = ""
+    if offer.runnable:
+        link = await tracking_link(
+            session,
+            state.settings,
+            TrackingLinkRequest(
+                network_offer_id=offer.network_offer_id,
+                network_affiliate_id=user.affiliate_id,
+                **subs,
+            ),
+        )
     return render(
         request,
         "partner/offer.html",
         {"offer": offer, "link": link, "subs": subs, "errors": params.errors},
         status_code=400 if params.errors else 200,
     )
+
+
+@router.post("/partner/offers/{offer_id}/apply", response_model=None)
+async def apply(offer_id: OfferId, session: WriteSession, user: PartnerUser) -> Response:
+    """Apply to run an offer that requires approval; the offer's page shows the status."""
+    target = f"/partner/offers/{offer_id}"
+    try:
+        application = await access.apply(
+            session, user.affiliate_id, ApplyIn(network_offer_id=offer_id)
+        )
+    except ValidationFailed as error:
+        return flash_redirect("/partner/offers", error.message, "error")
+    return flash_redirect(target, f"Application {application.application_status}.")

@@ -1,0 +1,1 @@
+"""Offer access: per-affiliate offer visibility, offer applications, the affiliate offers API."""
