@@ -104,4 +104,5 @@ def test_the_step_diverts_to_the_offers_fail_traffic_and_skips_open_offers() -> 
     assert step.run(draft(granted, 7)) is None
     refused = draft(granted, 3)
     assert step.run(refused) is ClickRefusal.OFFER_NOT_RUNNABLE
-    assert refused.divert is not None and refused.divert.source == "https://fail.example/"
+    assert refused.divert is not None
+    assert refused.divert.source == "https://fail.example/"
