@@ -20,6 +20,7 @@ from clicktrail.offer.schemas import OfferStatus
 from clicktrail.web.console import offer_form
 from clicktrail.web.console.forms import FormState, service_error
 from clicktrail.web.console.listing import currency_options, options, read_query
+from clicktrail.web.console.offer_applications import pending
 from clicktrail.web.console.offer_links import (
     LINK_PARAMS,
     advertiser_postbacks,
@@ -183,6 +184,7 @@ async def offer_page(
         "link_params": LINK_PARAMS,
         "affiliate_choices": await affiliate_choices(session),
         "postbacks": advertiser_postbacks(offer, advertiser, tracking_url),
+        "applications": await pending(session, offer_id),
         "entries": sorted(
             offer.payout_revenue,
             key=lambda e: (not e.is_default, e.network_offer_payout_revenue_id),
