@@ -28,7 +28,8 @@ async def test_approve_and_reject_from_the_offer_page(
         assert applied.status_code == 200
     await sign_in_as(web_client, db, "admin")
     page = (await web_client.get(f"/app/offers/{oid}")).text
-    assert "Keen Clicks" in page and "Shady Traffic wants in" in page
+    assert "Keen Clicks" in page
+    assert "Shady Traffic wants in" in page
     async with db.read() as session:
         ids = {
             a.network_affiliate_id: a.network_application_id
