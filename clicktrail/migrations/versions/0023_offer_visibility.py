@@ -19,7 +19,7 @@ from alembic import op
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0023"
-down_revision: str | None = "0020"
+down_revision: str | None = "0026"
 branch_labels: str | None = None
 depends_on: str | None = None
 
