@@ -14,6 +14,7 @@ from clicktrail.compat.scaleo import router as scaleo_router
 from clicktrail.conversion.endpoints import router as conversion_router
 from clicktrail.meta.endpoints import router as meta_router
 from clicktrail.network.endpoints import router as network_router
+from clicktrail.offer.custom_endpoints import router as custom_payout_router
 from clicktrail.offer.endpoints import router as offer_router
 from clicktrail.ops.endpoints import router as ops_router
 from clicktrail.postback.endpoints import router as pixel_router
@@ -23,6 +24,7 @@ from clicktrail.report.endpoints import router as report_router
 
 ROUTERS: list[APIRouter] = [ops_router]
 ROUTERS += [meta_router, network_router, advertiser_router, affiliate_router, offer_router]
+ROUTERS += [custom_payout_router]
 ROUTERS += [conversion_router, scaleo_router]
 ROUTERS += [pixel_router, pixel_report_router]
 ROUTERS += [referral_router]

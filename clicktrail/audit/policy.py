@@ -55,6 +55,9 @@ AUDITED: dict[str, Audited] = {
     "offer_payout_revenue": Audited("offer_payout_revenue"),
     "offer_visibility": Audited("offer_visibility"),
     "offer_application": Audited("offer_application", status_column="application_status"),
+    "custom_payout_revenue": Audited(
+        "custom_payout_revenue", status_column="custom_setting_status"
+    ),
     "api_key": Audited("api_key", status_column="revoked_at"),
     "pixel": Audited("pixel", status_column="pixel_status", deleted_flag="is_deleted"),
     "conversion": Audited("conversion", status_column="status", status_only=True),

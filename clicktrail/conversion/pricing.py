@@ -5,16 +5,22 @@ Everflow's types: payout ``cpa`` (fixed), ``cps`` (% of the sale amount), ``cpa_
 here); revenue ``rpa``, ``rps``, ``rpa_rps``, ``rpc``/``rpm`` likewise. ``*_sku`` variants
 price like their base type. Overrides replace the computed amount; PRV takes its percentage
 of the final (possibly overridden) revenue.
+
+A custom payout/revenue setting (``offer/custom_rules.py``, ADR 0094) replaces the entry's
+payout side, revenue side or both before pricing: :func:`effective_entry`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from clicktrail.conversion.repository import EntryFacts
 from clicktrail.errors import ValidationFailed
 from clicktrail.kit.money import MONEY_MAX, ZERO, percent_of, quantize
+from clicktrail.offer.custom_rules import CustomRate, choose
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +69,32 @@ def price(
                 field="sale_amount",
             )
     return Price(entry.payout_type, payout, entry.revenue_type, revenue)
+
+
+def effective_entry(
+    entry: EntryFacts,
+    custom: Sequence[CustomRate],
+    affiliate_id: int | None,
+    moment: datetime,
+) -> EntryFacts:
+    """``entry`` with the payout and revenue of the custom settings that win for this
+    affiliate at ``moment`` (the entry itself when none does)."""
+    if not custom:
+        return entry
+    key = 0 if entry.is_default or entry.event_id == 0 else entry.network_offer_payout_revenue_id
+    chosen = choose(custom, key, affiliate_id, moment)
+    if chosen.payout is not None:
+        rate = chosen.payout
+        entry = entry._replace(
+            payout_type=rate.payout_type,
+            payout_amount=rate.payout_amount,
+            payout_percentage=rate.payout_percentage,
+        )
+    if chosen.revenue is not None:
+        rate = chosen.revenue
+        entry = entry._replace(
+            revenue_type=rate.revenue_type,
+            revenue_amount=rate.revenue_amount,
+            revenue_percentage=rate.revenue_percentage,
+        )
+    return entry

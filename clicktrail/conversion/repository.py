@@ -20,9 +20,11 @@ from clicktrail.models import (
     Click,
     Conversion,
     ConversionChange,
+    CustomPayoutRevenue,
     Offer,
     OfferPayoutRevenue,
 )
+from clicktrail.offer.custom_rules import CustomRate, rate_of
 
 
 async def clicks_by_id(
@@ -147,6 +149,8 @@ class OfferFacts(NamedTuple):
     is_must_approve_conversion: bool
     is_order_id_deduplicated: bool
     payout_revenue: tuple[EntryFacts, ...]
+    #: The offer's active custom payout/revenue settings (most offers have none).
+    custom: tuple[CustomRate, ...] = ()
 
     def default_entry(self) -> EntryFacts | None:
         """The base-conversion entry (``is_default``, event 0)."""
@@ -156,14 +160,26 @@ class OfferFacts(NamedTuple):
 _OFFER_TABLE = cast(Table, Offer.__table__)
 _ENTRY_TABLE = cast(Table, OfferPayoutRevenue.__table__)
 _ADVERTISER_TABLE = cast(Table, Advertiser.__table__)
-#: OfferFacts' columns read from the offer row (the entries come apart).
-_OFFER_COLUMNS = OfferFacts._fields[:-1]
+_CUSTOM_TABLE = cast(Table, CustomPayoutRevenue.__table__)
+#: OfferFacts' columns read from the offer row (the entries and settings come apart).
+_OFFER_COLUMNS = OfferFacts._fields[:-2]
 
 
 def _offers_stmt(dialect: str) -> Any:
-    offer, advertiser = _OFFER_TABLE, _ADVERTISER_TABLE
+    offer, advertiser, custom = _OFFER_TABLE, _ADVERTISER_TABLE, _CUSTOM_TABLE
+    # Whether the offer has a custom setting: an index probe per offer, so a batch whose
+    # offers have none never runs the settings query.
+    has_custom = (
+        select(custom.c.network_custom_payout_revenue_setting_id)
+        .where(custom.c.network_offer_id == offer.c.network_offer_id)
+        .exists()
+    )
     return (
-        select(*(offer.c[name] for name in _OFFER_COLUMNS), advertiser.c.verification_token)
+        select(
+            *(offer.c[name] for name in _OFFER_COLUMNS),
+            advertiser.c.verification_token,
+            has_custom.label("has_custom"),
+        )
         .outerjoin(advertiser, advertiser.c.network_advertiser_id == offer.c.network_advertiser_id)
         .where(in_list(offer.c.network_offer_id, "ids", dialect))
     )
@@ -175,15 +191,29 @@ def _entries_stmt(dialect: str) -> Any:
     return _rows_by_ids(_ENTRY_TABLE, fields, "network_offer_id", order, dialect)
 
 
+def _custom_stmt(dialect: str) -> Any:
+    custom = _CUSTOM_TABLE
+    return (
+        select(custom)
+        .where(
+            in_list(custom.c.network_offer_id, "ids", dialect),
+            custom.c.custom_setting_status == "active",
+        )
+        .order_by(custom.c.network_custom_payout_revenue_setting_id)
+    )
+
+
 _OFFERS = {d: _offers_stmt(d) for d in _DIALECTS}
 _ENTRIES = {d: _entries_stmt(d) for d in _DIALECTS}
+_CUSTOM = {d: _custom_stmt(d) for d in _DIALECTS}
 
 
 async def offers_and_tokens(
     session: AsyncSession, offer_ids: Collection[int]
 ) -> tuple[dict[int, OfferFacts], dict[int, str]]:
-    """Offers with their payout/revenue entries, and their advertisers' verification tokens
-    (advertiser id -> token)."""
+    """Offers with their payout/revenue entries and active custom settings, and their
+    advertisers' verification tokens (advertiser id -> token). The settings cost one query
+    per batch, and none when no offer of the batch has any."""
     if not offer_ids:
         return {}, {}
     dialect = _dialect(session)
@@ -192,10 +222,18 @@ async def offers_and_tokens(
     entries: dict[int, list[EntryFacts]] = {}
     for row in await session.execute(_ENTRIES[dialect], ids):
         entries.setdefault(row.network_offer_id, []).append(EntryFacts(*row))
+    custom: dict[int, list[CustomRate]] = {}
+    with_custom = sorted(row[0] for row in found if row[-1])
+    if with_custom:
+        for row in await session.execute(_CUSTOM[dialect], {"ids": with_custom}):
+            custom.setdefault(row.network_offer_id, []).append(rate_of(row))
     offers: dict[int, OfferFacts] = {}
     tokens: dict[int, str] = {}
-    for *columns, token in found:
-        offer = OfferFacts._make([*columns, tuple(entries.get(columns[0], ()))])
+    for *columns, token, _has_custom in found:
+        offer_id = columns[0]
+        offer = OfferFacts._make(
+            [*columns, tuple(entries.get(offer_id, ())), tuple(custom.get(offer_id, ()))]
+        )
         offers[offer.network_offer_id] = offer
         tokens[offer.network_advertiser_id] = token or ""
     return offers, tokens

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.conversion import repository, rows
 from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.pricing import effective_entry
 from clicktrail.conversion.reasons import Reason
 from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
@@ -65,7 +66,8 @@ async def record_conversion(session: AsyncSession, draft: ConversionDraft) -> Co
 
     Resolves the click (``draft.transaction_id``) or the offer and affiliate, applies the
     offer's rules (inactive offer, verification token, event, click-to-conversion window,
-    duplicates), prices it from the offer's payout_revenue entry for the event, and inserts
+    duplicates), prices it from the offer's payout_revenue entry for the event (or the custom
+    payout/revenue setting that wins for the affiliate at the conversion's time), and inserts
     it with its rollup and postback deliveries. A refusal comes back as a stored conversion
     with status ``rejected``/``invalid`` and ``error_code``; only unknown references in a
     strict draft raise (``NotFound`` / ``ValidationFailed`` naming the field), before
@@ -273,6 +275,9 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     if reason is Reason.NONE and offer is not None and entry is not None:
         reason = _rules(draft, offer, entry, click, click_at, created_at, ctx)
 
+    if offer is not None and entry is not None and offer.custom:
+        affiliate_id = click.network_affiliate_id if click is not None else draft.affiliate_id
+        entry = effective_entry(entry, offer.custom, affiliate_id, created_at)
     values = rows.values(draft, reason, click, offer, entry, click_at, created_at, batch.now)
     values["idempotency_key"] = key
     if reason in UNKNOWN_CLICK and not draft.store_unknown_click:

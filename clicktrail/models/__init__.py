@@ -13,6 +13,7 @@ from clicktrail.models.commission import Commission
 from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
 from clicktrail.models.conversion_change import ConversionChange
+from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
 from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
@@ -43,6 +44,7 @@ __all__ = [
     "CommissionRefund",
     "Conversion",
     "ConversionChange",
+    "CustomPayoutRevenue",
     "ExchangeRate",
     "Incentive",
     "Network",

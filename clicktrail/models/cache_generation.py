@@ -1,12 +1,11 @@
 """One counter that moves whenever something the tracking cache holds is written.
 
 ``cache_generation`` has one row (``id`` 1). Every ORM flush that inserts, updates or deletes
-an offer, a payout/revenue entry, an affiliate, the network or an offer's visibility for an
-affiliate adds 1 to ``generation`` in the same transaction, and so does every ORM bulk
-UPDATE/DELETE of those models. The listeners
-are registered when this module is imported (by ``clicktrail.models``), so no service can
-forget. A tracking process compares the counter with the one its cache was loaded at before
-it resolves a click (ADR 0071).
+an offer, a payout/revenue entry, a custom payout/revenue setting, an affiliate, the network or
+an offer's visibility for an affiliate adds 1 to ``generation`` in the same transaction, and so
+does every ORM bulk UPDATE/DELETE of those models. The listeners are registered when this
+module is imported (by ``clicktrail.models``), so no service can forget. A tracking process
+compares the counter with the one its cache was loaded at before it resolves a click (ADR 0071).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from clicktrail.models.affiliate import Affiliate
 from clicktrail.models.base import Base
+from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
@@ -34,6 +34,7 @@ CACHED_MODELS: tuple[type[Base], ...] = (
     Affiliate,
     Network,
     OfferVisibility,
+    CustomPayoutRevenue,
 )
 _CACHED_TABLES = frozenset(model.__table__.name for model in CACHED_MODELS)  # type: ignore[attr-defined]
 

@@ -7,11 +7,15 @@ from it), or that requires approval or is private once the network made it visib
 tracking host's visibility step follows too. It also sees, without running them, offers that
 require approval and were not hidden from it, with the status of its application. What an
 affiliate is shown of an offer is its payout side only: a :class:`PartnerOffer` carries no
-revenue, no advertiser and no internal notes, so a page built on it cannot show them.
+revenue, no advertiser and no internal notes, so a page built on it cannot show them. Its
+payouts are the affiliate's own effective ones: a custom payout setting that wins for it now
+(``custom_rules.py``, ADR 0094) replaces the entry's payout; other affiliates' settings and
+every revenue stay out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,11 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.errors import NotFound, ValidationFailed
 from clicktrail.kit.paging import PageRequest
-from clicktrail.models import Offer
+from clicktrail.kit.timeutil import utcnow
+from clicktrail.models import Offer, OfferPayoutRevenue
 from clicktrail.models.offer_application import PENDING
 from clicktrail.models.offer_application import REJECTED as APPLICATION_REJECTED
 from clicktrail.models.offer_visibility import PUBLIC, REJECTED, may_run
-from clicktrail.offer import repository
+from clicktrail.offer import custom_repository, repository
+from clicktrail.offer.custom_rules import CustomRate, choose, rate_of
 
 #: Longest offer search term.
 MAX_SEARCH = 100
@@ -80,19 +86,41 @@ def affiliate_status(
     return "require_approval"
 
 
-def partner_view(offer: Offer, status: str = PUBLIC) -> PartnerOffer:
-    """The affiliate's view of an offer: entries marked private are left out."""
+def _payout(
+    entry: OfferPayoutRevenue, custom: Sequence[CustomRate], affiliate_id: int | None
+) -> PartnerPayout:
+    payout_type, amount, percentage = (
+        entry.payout_type,
+        entry.payout_amount,
+        entry.payout_percentage,
+    )
+    if custom:
+        key = 0 if entry.is_default else entry.network_offer_payout_revenue_id
+        chosen = choose(custom, key, affiliate_id, utcnow()).payout
+        if chosen is not None:
+            payout_type = chosen.payout_type
+            amount, percentage = chosen.payout_amount, chosen.payout_percentage
+    return PartnerPayout(
+        event_id=0 if entry.is_default else entry.event_id,
+        name="Base Conversion" if entry.is_default else (entry.entry_name or "Event"),
+        payout_type=payout_type,
+        payout_amount=amount,
+        payout_percentage=percentage,
+    )
+
+
+def partner_view(
+    offer: Offer,
+    status: str = PUBLIC,
+    *,
+    custom: Sequence[CustomRate] = (),
+    affiliate_id: int | None = None,
+) -> PartnerOffer:
+    """``affiliate_id``'s view of an offer: entries marked private are left out, payouts are
+    the ones the offer's active ``custom`` settings give this affiliate now."""
     entries = sorted(offer.payout_revenue, key=lambda e: (not e.is_default, e.event_id))
     payouts = tuple(
-        PartnerPayout(
-            event_id=0 if entry.is_default else entry.event_id,
-            name="Base Conversion" if entry.is_default else (entry.entry_name or "Event"),
-            payout_type=entry.payout_type,
-            payout_amount=entry.payout_amount,
-            payout_percentage=entry.payout_percentage,
-        )
-        for entry in entries
-        if not entry.is_private
+        _payout(entry, custom, affiliate_id) for entry in entries if not entry.is_private
     )
     return PartnerOffer(
         network_offer_id=offer.network_offer_id,
@@ -110,9 +138,29 @@ def partner_view(offer: Offer, status: str = PUBLIC) -> PartnerOffer:
     )
 
 
-def _view(row: repository.AccessRow) -> PartnerOffer:
+def _view(
+    row: repository.AccessRow, affiliate_id: int, custom: dict[int, list[CustomRate]]
+) -> PartnerOffer:
     offer, kind, application = row
-    return partner_view(offer, affiliate_status(offer.visibility, kind, application))
+    return partner_view(
+        offer,
+        affiliate_status(offer.visibility, kind, application),
+        custom=custom.get(offer.network_offer_id, ()),
+        affiliate_id=affiliate_id,
+    )
+
+
+async def own_settings(
+    session: AsyncSession, affiliate_id: int, offer_ids: Collection[int]
+) -> dict[int, list[CustomRate]]:
+    """The active custom settings of these offers that apply to ``affiliate_id`` (its own and
+    those for all affiliates), by offer: one query."""
+    found: dict[int, list[CustomRate]] = {}
+    for row in await custom_repository.active_of_offers(session, offer_ids):
+        rate = rate_of(row)
+        if rate.affiliate_ids is None or affiliate_id in rate.affiliate_ids:
+            found.setdefault(rate.offer_id, []).append(rate)
+    return found
 
 
 async def _may_run_any(session: AsyncSession, affiliate_id: int) -> bool:
@@ -135,7 +183,8 @@ async def visible_offers(
     rows, total = await repository.access_page(
         session, affiliate_id, term, page.offset, page.page_size, runnable_only=runnable_only
     )
-    return [_view(row) for row in rows], total
+    custom = await own_settings(session, affiliate_id, [row[0].network_offer_id for row in rows])
+    return [_view(row, affiliate_id, custom) for row in rows], total
 
 
 async def runnable_offers(
@@ -157,7 +206,8 @@ async def visible_offer(
         )
     if row is None:
         raise NotFound(f"offer {offer_id} not found", field="offer_id")
-    return _view(row)
+    custom = await own_settings(session, affiliate_id, [offer_id])
+    return _view(row, affiliate_id, custom)
 
 
 async def runnable_offer(session: AsyncSession, affiliate_id: int, offer_id: int) -> PartnerOffer:

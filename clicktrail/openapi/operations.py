@@ -18,6 +18,7 @@ from clicktrail.audit.schemas import AuditOperationList
 from clicktrail.click.schemas import TrackingLinkOut
 from clicktrail.conversion.schemas import OfferPostbackOut
 from clicktrail.openapi import affonso as af
+from clicktrail.openapi import everflow_custom as ec
 from clicktrail.openapi import everflow_entities as ee
 from clicktrail.openapi import everflow_reports as er
 from clicktrail.openapi.ops import Health, Ready
@@ -85,6 +86,18 @@ OPERATIONS: dict[str, Operation] = {
     "GET /v1/networks/offers": ok(ee.OfferList, *KEYED, INVALID),
     "GET /v1/networks/offers/{offer_id}": ok(ee.OfferOut, *KEYED, INVALID, MISSING),
     "PUT /v1/networks/offers/{offer_id}": ok(ee.OfferOut, *KEYED, INVALID, MISSING),
+    # custom payout/revenue settings
+    "GET /v1/networks/custom/payoutrevenue": ok(ec.CustomPayoutRevenueList, *KEYED, INVALID),
+    "POST /v1/networks/custom/payoutrevenue": ok(ec.CustomPayoutRevenueOut, *KEYED, INVALID),
+    "GET /v1/networks/custom/payoutrevenue/{setting_id}": ok(
+        ec.CustomPayoutRevenueOut, *KEYED, INVALID, MISSING
+    ),
+    "PUT /v1/networks/custom/payoutrevenue/{setting_id}": ok(
+        ec.CustomPayoutRevenueOut, *KEYED, INVALID, MISSING
+    ),
+    "DELETE /v1/networks/custom/payoutrevenue/{setting_id}": ok(
+        ee.Result, *KEYED, INVALID, MISSING
+    ),
     # conversions
     "POST /v1/networks/conversions/reporting": ok(ee.Result, *KEYED, INVALID, MISSING, CONFLICT),
     "POST /v1/networks/conversions/reporting/transaction_ids": ok(

@@ -27,6 +27,7 @@ import structlog
 from cachetools import FIFOCache
 
 from clicktrail.db import Database
+from clicktrail.offer.custom_rules import CustomRate, rate_of
 from clicktrail.tracking import repository
 from clicktrail.tracking.audience import Audience, audience_for
 from clicktrail.tracking.generation import GenerationProbe, probe_for
@@ -42,6 +43,7 @@ MISSING_LIMIT = 5_000
 
 #: Everflow shows click-level revenue and payout types in upper case (seed 003: "CPA").
 _REVENUE_TYPES = {"rpc": "CPC", "rpa": "CPA", "rps": "CPS", "rpa_rps": "CPA_CPS", "rpm": "CPM"}
+_ZERO = Decimal(0)
 _PAYOUT_TYPES = {
     "cpc": "CPC",
     "cpa": "CPA",
@@ -76,24 +78,33 @@ class OfferEntry:
     fail_traffic: UrlTemplate | None = None
     #: Who may run the offer (tracking/audience.py); None: every affiliate.
     audience: Audience | None = None
+    #: The offer's active custom payout/revenue settings on the base conversion (ADR 0094):
+    #: ``settle`` prices a click by the one that wins for its affiliate at the click's time.
+    custom: tuple[CustomRate, ...] = ()
 
     @property
     def active(self) -> bool:
         return self.status == "active"
 
 
-def _entry(offer: Any, base: Any | None) -> OfferEntry:
+def click_revenue(kind: str | None, amount: Any) -> tuple[str, Decimal]:
+    """A revenue type as click reports show it, and what one click earns (only ``rpc``)."""
+    raw = str(kind or "").lower()
+    return _REVENUE_TYPES.get(raw, raw.upper()), Decimal(amount or 0) if raw == "rpc" else _ZERO
+
+
+def click_payout(kind: str | None, amount: Any) -> tuple[str, Decimal]:
+    """A payout type as click reports show it, and what one click pays (only ``cpc``)."""
+    raw = str(kind or "").lower()
+    return _PAYOUT_TYPES.get(raw, raw.upper()), Decimal(amount or 0) if raw == "cpc" else _ZERO
+
+
+def _entry(offer: Any, base: Any | None, custom: tuple[CustomRate, ...] = ()) -> OfferEntry:
     revenue_type = payout_type = ""
-    revenue = payout = Decimal(0)
+    revenue = payout = _ZERO
     if base is not None:
-        raw_revenue = str(base.revenue_type or "").lower()
-        raw_payout = str(base.payout_type or "").lower()
-        revenue_type = _REVENUE_TYPES.get(raw_revenue, raw_revenue.upper())
-        payout_type = _PAYOUT_TYPES.get(raw_payout, raw_payout.upper())
-        if raw_revenue == "rpc":
-            revenue = Decimal(base.revenue_amount or 0)
-        if raw_payout == "cpc":
-            payout = Decimal(base.payout_amount or 0)
+        revenue_type, revenue = click_revenue(base.revenue_type, base.revenue_amount)
+        payout_type, payout = click_payout(base.payout_type, base.payout_amount)
     duplicate_action = ""
     if getattr(offer, "is_duplicate_filter_enabled", False):
         action = str(getattr(offer, "duplicate_filter_targeting_action", "") or "")
@@ -115,6 +126,7 @@ def _entry(offer: Any, base: Any | None) -> OfferEntry:
         payout_type=payout_type,
         payout=payout,
         duplicate_action=duplicate_action,
+        custom=custom,
     )
 
 
@@ -223,6 +235,7 @@ class TrackingCache:
             stamp = await repository.fingerprint(session)
             offers = await repository.offer_rows(session)
             entries = await repository.base_entries(session)
+            custom_rows = await repository.base_custom_settings(session)
             affiliates = await repository.affiliate_statuses(session)
             visibility = await repository.visibility_rows(session)
             fallback = await repository.network_fallback_url(session)
@@ -231,8 +244,14 @@ class TrackingCache:
             current = base.get(entry.network_offer_id)
             if current is None or (entry.is_default and not current.is_default):
                 base[entry.network_offer_id] = entry
+        custom: dict[int, list[CustomRate]] = {}
+        for row in custom_rows:
+            custom.setdefault(int(row.network_offer_id), []).append(rate_of(row))
         self.offers = {
-            int(o.network_offer_id): _entry(o, base.get(o.network_offer_id)) for o in offers
+            int(o.network_offer_id): _entry(
+                o, base.get(o.network_offer_id), tuple(custom.get(int(o.network_offer_id), ()))
+            )
+            for o in offers
         }
         _set_audiences(self.offers, offers, visibility)
         self.affiliates = affiliates

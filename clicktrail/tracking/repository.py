@@ -16,6 +16,7 @@ from clicktrail.models import (
     Offer,
     OfferPayoutRevenue,
     OfferVisibility,
+    CustomPayoutRevenue,
 )
 from clicktrail.models.cache_generation import ROW_ID
 
@@ -67,6 +68,17 @@ async def base_entries(session: AsyncSession) -> Sequence[OfferPayoutRevenue]:
     result = await session.execute(
         select(OfferPayoutRevenue).where(
             or_(OfferPayoutRevenue.event_id == 0, OfferPayoutRevenue.is_default.is_(True))
+        )
+    )
+    return result.scalars().all()
+
+
+async def base_custom_settings(session: AsyncSession) -> Sequence[CustomPayoutRevenue]:
+    """Every active custom payout/revenue setting on a base conversion (what clicks read)."""
+    result = await session.execute(
+        select(CustomPayoutRevenue).where(
+            CustomPayoutRevenue.network_offer_payout_revenue_id == 0,
+            CustomPayoutRevenue.custom_setting_status == "active",
         )
     )
     return result.scalars().all()

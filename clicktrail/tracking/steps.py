@@ -4,7 +4,8 @@
   (it is still a click, stored invalid with the reason).
 * ``stamp``: the transaction id, the time and the link's parameters.
 * ``enrich``: the visit's columns, language, device and geolocation.
-* ``settle``: a valid click gets its offer's columns, its CPC money and the visitor hash for
+* ``settle``: a valid click gets its offer's columns, its CPC money (the offer's, or a custom
+  payout/revenue setting's for its affiliate, ADR 0094) and the visitor hash for
   ``is_unique`` (settled by the writer); a refused one gets its reason and no money.
 
 A rule is added as a step before ``settle`` that returns a :class:`ClickRefusal`. Nothing
@@ -17,9 +18,10 @@ import functools
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-from clicktrail.tracking.cache import TrackingCache
+from clicktrail.offer.custom_rules import choose
+from clicktrail.tracking.cache import OfferEntry, TrackingCache, click_payout, click_revenue
 from clicktrail.tracking.device import DeviceDetector
 from clicktrail.tracking.draft import Draft
 from clicktrail.tracking.geo import GeoLocator
@@ -141,6 +143,19 @@ class Enrich:
         return None
 
 
+def _custom_price(row: dict[str, Any], offer: OfferEntry, affiliate_id: int) -> None:
+    """The click's money from the custom setting that wins for its affiliate at its time."""
+    chosen = choose(offer.custom, 0, affiliate_id, row["created_at"])
+    if chosen.payout is not None:
+        row["payout_type"], row["payout"] = click_payout(
+            chosen.payout.payout_type, chosen.payout.payout_amount
+        )
+    if chosen.revenue is not None:
+        row["revenue_type"], row["revenue"] = click_revenue(
+            chosen.revenue.revenue_type, chosen.revenue.revenue_amount
+        )
+
+
 class Settle:
     """A valid click is priced and hashed for uniqueness; a refused one is marked invalid."""
 
@@ -162,6 +177,8 @@ class Settle:
         if not refusal and offer is not None and affiliate_id is not None:
             row["revenue"] = offer.revenue
             row["payout"] = offer.payout
+            if offer.custom:
+                _custom_price(row, offer, affiliate_id)
             definition = offer.session_definition
             device_ids = draft.query.columns if definition in _DEVICE_IDS else {}
             row["visitor_hash"] = visitor_hash(
