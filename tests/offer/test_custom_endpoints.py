@@ -94,7 +94,8 @@ async def test_create_read_list_replace_delete(
     assert replaced.json()["date_valid_from"] == ""
     async with db.read() as session:
         row = await session.get(CustomPayoutRevenue, setting_id)
-        assert row is not None and row.revenue_amount == Decimal(12)
+        assert row is not None
+        assert row.revenue_amount == Decimal(12)
         audited = await session.scalars(
             select(AuditEntry.operation).where(AuditEntry.entity_type == "custom_payout_revenue")
         )
