@@ -10,6 +10,8 @@ as wrk counted 2xx answers (an acknowledged postback is committed).
 
 Needs ``wrk`` (``apt-get install -y wrk``). PostgreSQL: CLICKTRAIL_BENCH_POSTGRES_URL
 (default postgresql+asyncpg://postgres@127.0.0.1:5432/postgres; skipped if unreachable).
+``CLICKTRAIL_BENCH_CUSTOM_PAYOUT=1`` also gives every offer a custom payout for its affiliate
+(ADR 0094), so every postback is priced through the custom settings loaded per batch.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from bench.common import (
 )
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
-from clicktrail.models import Click, Conversion, OfferPayoutRevenue
+from clicktrail.models import Click, Conversion, CustomPayoutRevenue, OfferPayoutRevenue
 
 SECTION = "## Advertiser postbacks"
 CLICKS = 100_000
@@ -106,6 +108,18 @@ async def _seed(url: str, clicks: int) -> None:
                 OfferPayoutRevenue(event_id=0, payout_amount=5, revenue_amount=8, is_default=True),
             )
             offer_id, aff_id = offer.network_offer_id, aff.network_affiliate_id
+            if os.environ.get("CLICKTRAIL_BENCH_CUSTOM_PAYOUT") == "1":
+                session.add(
+                    CustomPayoutRevenue(
+                        network_offer_id=offer_id,
+                        network_affiliate_ids=[aff_id],
+                        is_custom_payout_enabled=True,
+                        payout_type="cpa",
+                        payout_amount=Decimal(6),
+                        time_created=now,
+                        time_saved=now,
+                    )
+                )
         chunk = 5000
         for start in range(0, clicks, chunk):
             rows = [
