@@ -15,7 +15,8 @@ from clicktrail.affiliate.service import affiliate_choices
 from clicktrail.deps import ReadSession, State, WriteSession
 from clicktrail.errors import ClicktrailError
 from clicktrail.kit.ids import PathId
-from clicktrail.offer import service
+from clicktrail.kit.paging import PageRequest
+from clicktrail.offer import custom_service, service
 from clicktrail.offer.schemas import OfferStatus
 from clicktrail.web.console import offer_form
 from clicktrail.web.console.forms import FormState, service_error
@@ -42,6 +43,8 @@ PAYOUT_TYPES = ("cpa", "cpc", "cpm", "cps", "cpa_cps", "prv")
 REVENUE_TYPES = ("rpa", "rpc", "rpm", "rps", "rpa_rps")
 #: What the pause/activate buttons may set.
 TOGGLES = ("active", "paused")
+#: The custom payout/revenue settings an offer page lists (the API pages through all).
+CUSTOM_PAGE = PageRequest(page=1, page_size=200)
 
 
 @router.get("/app/offers")
@@ -177,18 +180,26 @@ async def offer_page(
     advertiser = (await service.advertisers_of(session, [offer])).get(offer.network_advertiser_id)
     link = await build_link(session, state.settings, offer, request.query_params)
     tracking_url = state.settings.public_tracking_url()
+    entries = sorted(
+        offer.payout_revenue, key=lambda e: (not e.is_default, e.network_offer_payout_revenue_id)
+    )
+    choices = await affiliate_choices(session)
+    custom, _total = await custom_service.list_settings(session, CUSTOM_PAGE, offer_id)
     context = {
         "offer": offer,
         "advertiser": advertiser,
         "link": link,
         "link_params": LINK_PARAMS,
-        "affiliate_choices": await affiliate_choices(session),
+        "affiliate_choices": choices,
         "postbacks": advertiser_postbacks(offer, advertiser, tracking_url),
         "applications": await pending(session, offer_id),
-        "entries": sorted(
-            offer.payout_revenue,
-            key=lambda e: (not e.is_default, e.network_offer_payout_revenue_id),
-        ),
+        "entries": entries,
+        "custom_settings": custom,
+        "entry_names": {
+            e.network_offer_payout_revenue_id: e.entry_name or f"Event {e.event_id}"
+            for e in entries
+        },
+        "affiliate_names": dict(choices),
     }
     return render(request, "console/offers/detail.html", context, 400 if link.errors else 200)
 
