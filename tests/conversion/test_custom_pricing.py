@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.service import record_many
 from clicktrail.db import Database
-from clicktrail.models import Conversion
+from clicktrail.models import Conversion, Offer
 from tests.fixtures.factories import make_affiliate, make_click, make_offer
 from tests.offer.test_custom_endpoints import URL, setting_body
 
@@ -84,3 +87,38 @@ async def test_postbacks_are_priced_by_the_winning_setting(
     assert reporting["cv"] == 3
     assert reporting["payout"] == 34
     assert reporting["revenue"] == 48
+
+
+async def test_a_batch_loads_custom_settings_once_and_only_when_there_are_any(
+    db: Database, client: httpx.AsyncClient, network_headers: dict[str, str]
+) -> None:
+    plain, custom = await make_offer(db), await make_offer(db)
+    affiliate = await make_affiliate(db)
+    created = await client.post(
+        URL, json=setting_body(custom.network_offer_id, payout_amount=6), headers=network_headers
+    )
+    assert created.status_code == 200, created.text
+    statements: list[str] = []
+
+    def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "custom_payout_revenue.custom_setting_status" in statement:
+            statements.append(statement)
+
+    async def _batch(*offers: Offer) -> list[Decimal]:
+        clicks = [await make_click(db, offer, affiliate) for offer in offers]
+        drafts = [
+            ConversionDraft(source="postback", transaction_id=c.transaction_id, strict=False)
+            for c in clicks
+        ]
+        async with db.write() as session:
+            done = await record_many(session, drafts, bulk=True)
+        return [r.conversion.payout for r in done]
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", _seen)
+    try:
+        assert await _batch(plain, plain) == [Decimal(5), Decimal(5)]
+        assert statements == []
+        assert await _batch(custom, plain, custom) == [Decimal(6), Decimal(5), Decimal(6)]
+        assert len(statements) == 1
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", _seen)
