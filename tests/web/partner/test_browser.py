@@ -82,15 +82,18 @@ def test_affiliate_signs_in_and_uses_the_portal(
     shot(page, "partner-offer")
 
     page.get_by_role("link", name="Postbacks").first.click()
+    page.get_by_text("alpha.example").first.wait_for()  # a click only starts the navigation
     assert page.get_by_text("alpha.example").first.is_visible()
     shot(page, "partner-postbacks")
     page.get_by_role("link", name="1", exact=True).click()
+    page.get_by_role("heading", name="Delivery log").wait_for()
     assert page.get_by_role("heading", name="Delivery log").is_visible()
     shot(page, "partner-postback")
 
     page.get_by_role("link", name="Reports").first.click()
     page.get_by_label("Group by").select_option("sub1")
     page.get_by_role("button", name="Run report").click()
+    page.get_by_role("cell", name="spring").wait_for()
     assert page.get_by_role("cell", name="spring").is_visible()
     shot(page, "partner-reports")
     page.get_by_role("link", name="Conversions").first.click()
