@@ -12,11 +12,11 @@ from sqlalchemy.orm import lazyload
 from clicktrail.models import (
     Affiliate,
     CacheGeneration,
+    CustomPayoutRevenue,
     Network,
     Offer,
     OfferPayoutRevenue,
     OfferVisibility,
-    CustomPayoutRevenue,
 )
 from clicktrail.models.cache_generation import ROW_ID
 
