@@ -17,12 +17,12 @@ Column names are Everflow's offer fields. Two groups are worth a note for other 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clicktrail.models.base import Base
+from clicktrail.models.base import Base, JSONColumn
 
 if TYPE_CHECKING:
     from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
@@ -75,6 +75,20 @@ class Offer(Base):
     #: it on the advertiser, which is checked too).
     verification_token: Mapped[str] = mapped_column(String(255), default="")
     internal_notes: Mapped[str] = mapped_column(Text, default="")
+    #: Targeting: the normalised ruleset (clicktrail/offer/ruleset.py), None when the offer
+    #: has no rule. Clicks that miss it are invalid (code 8) and go to the fail traffic.
+    ruleset: Mapped[dict[str, Any] | None] = mapped_column(JSONColumn, default=None)
+    # Everflow's fail-traffic redirect: where clicks a rule refuses go instead of the
+    # network fallback. ``internal``: the first active offer of ``internal_redirects``
+    # (``[{redirect_network_offer_id, routing_value}]``) by priority or weight; ``external``:
+    # ``fail_traffic_url`` (clicktrail).
+    is_fail_traffic_enabled: Mapped[bool] = mapped_column(default=False)
+    redirect_routing_method: Mapped[str] = mapped_column(String(16), default="unknown")
+    redirect_internal_routing_type: Mapped[str] = mapped_column(String(24), default="unknown")
+    internal_redirects: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSONColumn, default=None
+    )
+    fail_traffic_url: Mapped[str] = mapped_column(Text, default="")
     time_created: Mapped[datetime]
     #: Bumped on every change, payout/revenue entries included (caches poll it).
     time_saved: Mapped[datetime]

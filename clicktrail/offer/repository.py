@@ -254,3 +254,13 @@ async def of_advertiser(session: AsyncSession, advertiser_id: int, limit: int) -
         .limit(limit)
     )
     return result.all()
+
+
+async def existing_ids(session: AsyncSession, offer_ids: Collection[int]) -> set[int]:
+    """Which of ``offer_ids`` name an offer (any status)."""
+    if not offer_ids:
+        return set()
+    result = await session.execute(
+        select(Offer.network_offer_id).where(Offer.network_offer_id.in_(list(offer_ids)))
+    )
+    return set(result.scalars())

@@ -25,6 +25,14 @@ from clicktrail.kit.wire import (
 )
 from clicktrail.models import Advertiser, Offer, OfferPayoutRevenue
 from clicktrail.network.wire import CurrencyId, unix_or_zero
+from clicktrail.offer.ruleset import (
+    MAX_REDIRECTS,
+    InternalRedirectIn,
+    RoutingMethod,
+    RoutingType,
+    RulesetIn,
+    ruleset_out,
+)
 
 PayoutType = Literal["cpc", "cpa", "cpm", "cps", "cpa_cps", "prv"]
 RevenueType = Literal["rpc", "rpa", "rpm", "rps", "rpa_rps"]
@@ -97,6 +105,15 @@ class OfferIn(BaseModel):
     is_order_id_deduplicated: bool = False
     verification_token: VerificationToken = ""
     payout_revenue: Annotated[list[PayoutRevenueIn], Field(min_length=1, max_length=MAX_ENTRIES)]
+    #: Targeting (clicktrail/offer/ruleset.py); omitted or empty: every click is on target.
+    ruleset: RulesetIn | None = None
+    #: Where clicks a rule refuses go (Everflow's fail traffic); off: the network fallback.
+    is_fail_traffic_enabled: bool = False
+    redirect_routing_method: RoutingMethod = "unknown"
+    redirect_internal_routing_type: RoutingType = "unknown"
+    internal_redirects: Annotated[list[InternalRedirectIn], Field(max_length=MAX_REDIRECTS)] = []
+    #: The external fail-traffic redirect (clicktrail), for ``redirect_routing_method`` external.
+    fail_traffic_url: OptionalHttpUrlText = ""
 
 
 def entry_out(entry: OfferPayoutRevenue) -> dict[str, Any]:
@@ -124,7 +141,8 @@ def offer_out(offer: Offer, advertiser: Advertiser | None = None) -> dict[str, A
         offer.payout_revenue, key=lambda e: (not e.is_default, e.network_offer_payout_revenue_id)
     )
     relationship: dict[str, Any] = {
-        "payout_revenue": {"total": len(entries), "entries": [entry_out(e) for e in entries]}
+        "payout_revenue": {"total": len(entries), "entries": [entry_out(e) for e in entries]},
+        "ruleset": ruleset_out(offer.ruleset),
     }
     if advertiser is not None:
         relationship["advertiser"] = {
@@ -161,6 +179,11 @@ def offer_out(offer: Offer, advertiser: Advertiser | None = None) -> dict[str, A
         "duplicate_filter_targeting_action": offer.duplicate_filter_targeting_action,
         "is_order_id_deduplicated": offer.is_order_id_deduplicated,
         "verification_token": offer.verification_token,
+        "is_fail_traffic_enabled": offer.is_fail_traffic_enabled,
+        "redirect_routing_method": offer.redirect_routing_method,
+        "redirect_internal_routing_type": offer.redirect_internal_routing_type,
+        "internal_redirects": [dict(r) for r in offer.internal_redirects or []],
+        "fail_traffic_url": offer.fail_traffic_url,
         "time_created": unix_or_zero(offer.time_created),
         "time_saved": unix_or_zero(offer.time_saved),
         "relationship": relationship,

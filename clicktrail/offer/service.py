@@ -20,6 +20,7 @@ from clicktrail.network.service import get_network
 from clicktrail.offer import repository
 from clicktrail.offer.entries import assign_event_ids, check_entries, plan_entries
 from clicktrail.offer.schemas import OfferIn, OfferStatus
+from clicktrail.offer.targeting import targeting_values
 
 _LEGACY_PIXEL_METHODS = {
     "http_image_pixel",
@@ -28,6 +29,10 @@ _LEGACY_PIXEL_METHODS = {
     "https_iframe_pixel",
     "cookie_based",
 }
+
+
+#: Body fields stored in a shape of their own (or not as columns at all).
+_NOT_COLUMNS = {"payout_revenue", "currency_id", "ruleset", "internal_redirects"}
 
 
 async def _check(session: AsyncSession, body: OfferIn) -> Advertiser:
@@ -52,8 +57,11 @@ async def _check(session: AsyncSession, body: OfferIn) -> Advertiser:
     return advertiser
 
 
-async def _values(session: AsyncSession, body: OfferIn) -> dict[str, Any]:
-    values = body.model_dump(exclude={"payout_revenue", "currency_id"})
+async def _values(
+    session: AsyncSession, body: OfferIn, offer_id: int | None = None
+) -> dict[str, Any]:
+    values = body.model_dump(exclude=_NOT_COLUMNS)
+    values.update(await targeting_values(session, body, offer_id))
     if values["conversion_method"] in _LEGACY_PIXEL_METHODS:
         values["conversion_method"] = "html_pixel_cookie_based"
     currency = body.currency_id
@@ -93,7 +101,7 @@ async def replace_offer(
 ) -> tuple[Offer, Advertiser]:
     offer = await get_offer(session, offer_id)
     advertiser = await _check(session, body)
-    for key, value in (await _values(session, body)).items():
+    for key, value in (await _values(session, body, offer_id)).items():
         setattr(offer, key, value)
     plan = plan_entries(list(offer.payout_revenue), body.payout_revenue)
     offer.payout_revenue = plan.rows

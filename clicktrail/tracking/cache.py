@@ -30,8 +30,10 @@ from clicktrail.db import Database
 from clicktrail.offer.custom_rules import CustomRate, rate_of
 from clicktrail.tracking import repository
 from clicktrail.tracking.audience import Audience, audience_for
+from clicktrail.tracking.failtraffic import fail_traffic_of
 from clicktrail.tracking.generation import GenerationProbe, probe_for
 from clicktrail.tracking.macros import UrlTemplate
+from clicktrail.tracking.matcher import Targeting, compile_ruleset
 
 log = structlog.get_logger("clicktrail.tracking.cache")
 
@@ -81,6 +83,8 @@ class OfferEntry:
     #: The offer's active custom payout/revenue settings on the base conversion (ADR 0094):
     #: ``settle`` prices a click by the one that wins for its affiliate at the click's time.
     custom: tuple[CustomRate, ...] = ()
+    #: The offer's targeting ruleset, compiled (tracking/matcher.py); None: no rule.
+    targeting: Targeting | None = None
 
     @property
     def active(self) -> bool:
@@ -127,6 +131,7 @@ def _entry(offer: Any, base: Any | None, custom: tuple[CustomRate, ...] = ()) ->
         payout=payout,
         duplicate_action=duplicate_action,
         custom=custom,
+        targeting=compile_ruleset(getattr(offer, "ruleset", None)),
     )
 
 
@@ -247,13 +252,20 @@ class TrackingCache:
         custom: dict[int, list[CustomRate]] = {}
         for row in custom_rows:
             custom.setdefault(int(row.network_offer_id), []).append(rate_of(row))
-        self.offers = {
+        loaded = {
             int(o.network_offer_id): _entry(
                 o, base.get(o.network_offer_id), tuple(custom.get(int(o.network_offer_id), ()))
             )
             for o in offers
         }
-        _set_audiences(self.offers, offers, visibility)
+        destinations = {i: e.template for i, e in loaded.items() if e.active}
+        for o in offers:
+            fail_traffic = fail_traffic_of(o, destinations)
+            if fail_traffic is not None:
+                offer_id = int(o.network_offer_id)
+                loaded[offer_id] = replace(loaded[offer_id], fail_traffic=fail_traffic)
+        _set_audiences(loaded, offers, visibility)
+        self.offers = loaded
         self.affiliates = affiliates
         self.fallback = UrlTemplate(fallback) if fallback else None
         self._fingerprint = stamp

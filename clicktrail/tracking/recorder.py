@@ -2,9 +2,9 @@
 
 The steps (clicktrail.tracking.steps) run in order through a
 :class:`~clicktrail.tracking.pipeline.ClickPipeline`: ``resolve``, ``stamp``, ``enrich``,
-``visibility`` (clicktrail.tracking.visibility), ``settle``. An unresolved link is still a
-click, stored invalid with its :class:`~clicktrail.tracking.refusals.ClickRefusal` in
-``error_code``/``error_message``;
+``visibility`` (clicktrail.tracking.visibility), ``targeting``, ``settle``. An unresolved
+link is still a click, stored invalid with its
+:class:`~clicktrail.tracking.refusals.ClickRefusal` in ``error_code``/``error_message``;
 ``is_unique`` is settled by the writer. Nothing here touches the database or the network.
 """
 
@@ -18,6 +18,7 @@ from clicktrail.tracking.params import LinkQuery
 from clicktrail.tracking.pipeline import ClickPipeline
 from clicktrail.tracking.rows import blank_row
 from clicktrail.tracking.steps import Enrich, Resolve, Settle, Stamp, Step
+from clicktrail.tracking.targeting import Target
 from clicktrail.tracking.visibility import Visibility
 from clicktrail.tracking.writer import ClickWriter
 
@@ -26,7 +27,7 @@ __all__ = ["ClickRecorder", "Draft", "Visit", "default_steps"]
 
 def default_steps(cache: TrackingCache, geo: GeoLocator, device: DeviceDetector) -> list[Step]:
     """The click path, in order. A rule goes in as a step before ``settle``."""
-    return [Resolve(cache), Stamp(), Enrich(geo, device), Visibility(), Settle()]
+    return [Resolve(cache), Stamp(), Enrich(geo, device), Visibility(), Target(), Settle()]
 
 
 class ClickRecorder:
