@@ -47,7 +47,28 @@ WARMUP = 2
 PEAK_CONNECTIONS = (64, 256)
 PACE_MS = 5
 PG_ENV = "CLICKTRAIL_BENCH_POSTGRES_URL"
-#: Comma-separated subset of "sqlite,postgresql" (the baseline always runs); for development.
+#: The suffix of a target whose offer has a targeting ruleset that every bench click matches.
+RULESET = ", ruleset on the offer"
+#: Every category the click path evaluates, admitting the bench's places and user agents, so
+#: the clicks stay valid and the run measures the matcher, not the fallback (ADR 0096).
+BENCH_RULESET = {
+    "countries": [
+        {"country_code": code, "targeting_type": "include", "match_type": "exact"}
+        for code in ("US", "FR", "DE", "BR")
+    ],
+    "regions": [
+        {"country_code": "US", "region_code": "TX", "targeting_type": "exclude"},
+    ],
+    "device_types": [
+        {"label": label, "targeting_type": "include", "match_type": "exact"}
+        for label in ("PC", "Mobile", "Tablet")
+    ],
+    "platforms": [{"label": "Tizen", "targeting_type": "exclude", "match_type": "exact"}],
+    "browsers": [{"label": "IE", "targeting_type": "exclude", "match_type": "exact"}],
+    "is_block_proxy": True,
+}
+#: Comma-separated subset of "sqlite,postgresql,ruleset" (the baseline always runs); for
+#: development.
 TARGETS_ENV = "CLICKTRAIL_BENCH_CLICK_TARGETS"
 
 USER_AGENTS = [
@@ -178,7 +199,7 @@ def _build_geo(directory: Path) -> tuple[Path, Path, list[str]]:
     return city_path, asn_path, ips
 
 
-async def _seed(url: str) -> tuple[int, int]:
+async def _seed(url: str, ruleset: bool = False) -> tuple[int, int]:
     from clicktrail.db import Database
     from clicktrail.kit.timeutil import utcnow
     from clicktrail.migrations import upgrade
@@ -199,6 +220,7 @@ async def _seed(url: str) -> tuple[int, int]:
                 "&aff={affiliate_id}",
                 time_created=now,
                 time_saved=now,
+                ruleset=BENCH_RULESET if ruleset else None,
             )
             offer.payout_revenue = [OfferPayoutRevenue(event_id=0, is_default=True)]
             affiliate = Affiliate(name="Bench partner", time_created=now, time_saved=now)
@@ -343,8 +365,9 @@ def _clicktrail(
     ips: list[str],
     synchronous: str = "FULL",
     limits: bool = True,
+    ruleset: bool = False,
 ) -> Target:
-    offer_id, affiliate_id = asyncio.run(_seed(url))
+    offer_id, affiliate_id = asyncio.run(_seed(url, ruleset))
     ANSWERED[0] = 0
     port = _free_port()
     log = directory / f"{name}.log"
@@ -487,6 +510,18 @@ def _limits_cost(targets: list[Target]) -> list[str]:
     return found or ["not measured in this run"]
 
 
+def _ruleset_cost(targets: list[Target]) -> str:
+    by_name = {t.name: t for t in targets}
+    for target in targets:
+        without = by_name.get(target.name.removesuffix(RULESET))
+        if target.name.endswith(RULESET) and without is not None:
+            return (
+                f"{target.peak.rps / without.peak.rps:.2f}x "
+                f"(CPU µs {target.cpu_main_us:.0f} / {without.cpu_main_us:.0f})"
+            )
+    return "not measured in this run"
+
+
 def _report(targets: list[Target], loads: tuple[float, float]) -> str:
     base = targets[0].peak.rps
     lines = [
@@ -543,6 +578,10 @@ def _report(targets: list[Target], loads: tuple[float, float]) -> str:
         + " (the budget is 0.95x, issue 14). The head limits of `serve`'s HTTP protocol "
         "(ADR 0063) apply to both.",
         "",
+        f"Targeting (ADR 0096): `{RULESET}` runs the SQLite FULL target with a ruleset on "
+        "every category the click path evaluates, which every bench click matches. With / "
+        "without: " + _ruleset_cost(targets) + " (the budget is 0.9x, issue 18).",
+        "",
         '"clicks stored / 302s": rows in the click table after the server stopped vs '
         "redirects wrk received over all runs (warm-up included); stored >= answered means no "
         "acknowledged click was lost. Errors (non-3xx or socket) over all runs: "
@@ -575,7 +614,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ct-bench-click-") as tmp:
         directory = Path(tmp)
         city, asn, ips = _build_geo(directory)
-        chosen = os.environ.get(TARGETS_ENV, "baseline,sqlite,postgresql").split(",")
+        chosen = os.environ.get(TARGETS_ENV, "baseline,sqlite,ruleset,postgresql").split(",")
         targets = [_baseline(directory, ips)]
         print(f"baseline: {targets[0].peak}", flush=True)
         if "sqlite" in chosen:
@@ -587,6 +626,11 @@ def main() -> None:
                     _clicktrail(name, sqlite_url, directory, city, asn, ips, sync, limits)
                 )
                 print(f"{name}: {targets[-1]}", flush=True)
+        if "ruleset" in chosen:
+            sqlite_url = f"sqlite+aiosqlite:///{directory / 'bench-ruleset.db'}"
+            name = f"clicktrail, SQLite synchronous=FULL{RULESET}"
+            targets.append(_clicktrail(name, sqlite_url, directory, city, asn, ips, ruleset=True))
+            print(f"{name}: {targets[-1]}", flush=True)
         created = (
             _pg_database(os.environ.get(PG_ENV, PG_DEFAULT)) if "postgresql" in chosen else None
         )
@@ -603,5 +647,5 @@ def main() -> None:
                 _drop_pg(admin, pg_url)
     report = _report(targets, (load_start, os.getloadavg()[0]))
     print(report)
-    if len(targets) == 6:  # a partial run does not replace the published figures
+    if len(targets) == 7:  # a partial run does not replace the published figures
         _write_section(report)
