@@ -111,7 +111,9 @@ class OfferIn(BaseModel):
     is_fail_traffic_enabled: bool = False
     redirect_routing_method: RoutingMethod = "unknown"
     redirect_internal_routing_type: RoutingType = "unknown"
-    internal_redirects: Annotated[list[InternalRedirectIn], Field(max_length=MAX_REDIRECTS)] = []
+    internal_redirects: Annotated[
+        list[InternalRedirectIn] | None, Field(max_length=MAX_REDIRECTS)
+    ] = None
     #: The external fail-traffic redirect (clicktrail), for ``redirect_routing_method`` external.
     fail_traffic_url: OptionalHttpUrlText = ""
 

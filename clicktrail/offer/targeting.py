@@ -31,7 +31,7 @@ async def targeting_values(
 ) -> dict[str, Any]:
     """The ruleset and fail-traffic columns of ``body`` (``offer_id``: the offer replaced)."""
     redirects = []
-    for index, redirect in enumerate(body.internal_redirects):
+    for index, redirect in enumerate(body.internal_redirects or []):
         if _ruleset(redirect.ruleset, f"internal_redirects.{index}.ruleset") is not None:
             raise ValidationFailed(
                 "rulesets on a redirect are not supported; send an empty one",
