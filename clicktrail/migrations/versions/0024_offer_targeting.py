@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0024"
-down_revision: str | None = "0020"
+down_revision: str | None = "0022"
 branch_labels: str | None = None
 depends_on: str | None = None
 
