@@ -19,8 +19,10 @@ from clicktrail.app import ClicktrailApp, create_app
 from clicktrail.config import Settings
 from clicktrail.conversion import writer_process
 from clicktrail.db import Database
+from clicktrail.kit.bridge import ChildProcess
 from clicktrail.tracking import sinks
 from clicktrail.users import passwords
+from tests.fixtures.children import REAL_LAUNCH, helpers_as_threads
 from tests.fixtures.database import (
     PG_ENV,
     PgDatabase,
@@ -72,6 +74,22 @@ def _writer_processes_start_on_first_use() -> Iterator[None]:
         patch.setattr(sinks, "PRESTART_SECONDS", 24 * 3600.0)
         patch.setattr(writer_process, "PRESTART_SECONDS", 24 * 3600.0)
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _helper_processes_as_threads() -> Iterator[None]:
+    """The click and conversion writer helpers run as threads of the test's process, over
+    the same pipes and frames (tests/fixtures/children.py): a new interpreter per test that
+    records a click or a conversion costs more than most tests. ``clicktrail serve`` in the
+    subprocess tests starts real helper processes."""
+    with helpers_as_threads():
+        yield
+
+
+@pytest.fixture
+def real_helper_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's bridge helpers are real ``python -m`` processes (to signal or kill them)."""
+    monkeypatch.setattr(ChildProcess, "_launch", REAL_LAUNCH)
 
 
 @pytest.fixture(scope="session")

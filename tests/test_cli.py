@@ -21,7 +21,7 @@ from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from clicktrail.models import Advertiser, Affiliate, ApiKey, Offer
 from tests.fixtures.factories import make_affiliate, make_offer
-from tests.fixtures.server import free_port, kill_group, ready, serve
+from tests.fixtures.server import SLOW_SECONDS, free_port, kill_group, ready, serve
 
 runner = CliRunner()
 
@@ -174,7 +174,10 @@ async def test_serve_with_two_workers_records_every_click_and_conversion(
         assert len(children) >= 2  # the worker processes (uvicorn's supervisor is the parent)
         link = f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
         limits = httpx.Limits(max_connections=32)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
+        # Generous limits: on a busy machine the 120 requests wait for a connection, not fail.
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=SLOW_SECONDS
+        ) as client:
             clicks = await asyncio.gather(*(client.get(f"{link}&sub1=w{i}") for i in range(120)))
             assert {r.status_code for r in clicks} == {302}
             tids = [r.headers["location"].rsplit("tid=", 1)[1] for r in clicks]

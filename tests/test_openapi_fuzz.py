@@ -12,9 +12,6 @@ Runs on SQLite only: the answers under test are the API's, not the engine's.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,9 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import response_schema_conformance, status_code_conformance
 
+from clicktrail.db import Database
+from clicktrail.demo import DemoNetwork, seed
+from tests.fixtures.database import sqlite_copy
 from tests.fixtures.server import free_port, kill_group, ready, serve
 
 pytestmark = pytest.mark.slow
@@ -39,25 +39,19 @@ class FuzzServer:
     affiliate_key: str
 
 
-def _cli(url: str, *args: str) -> str:
-    env = dict(os.environ, CLICKTRAIL_DATABASE_URL=url, CLICKTRAIL_LOG_LEVEL="WARNING")
-    command = [str(Path(sys.executable).parent / "clicktrail"), *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-
-
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
+def fuzz_server(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FuzzServer]:
     folder = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite+aiosqlite:///{folder / 'fuzz.db'}"
-    _cli(url, "migrate")
-    _cli(url, "demo")
-    network_key = _cli(url, "keys", "create", "--realm", "network", "--name", "fuzz")
-    affiliate_key = _cli(
-        url, "keys", "create", "--realm", "affiliate", "--affiliate-id", "1", "--name", "fuzz"
-    )
-    port = free_port()
+    url = sqlite_copy(sqlite_template, folder)  # migrated
+    # The demo network and its two keys (the network's, and the first affiliate's), written
+    # here rather than by `clicktrail demo` and `keys create`: each CLI run is a new
+    # interpreter, and those commands have tests of their own (test_demo.py, test_cli.py).
+    network = asyncio.run(_seed_demo(url))
+    network_key, affiliate_key = network.network_key, network.affiliate_key
     log = folder / "server.log"
+    port = free_port()
     # Limits off: the fuzzer sends thousands of requests, many with no valid key.
     process = serve(url, port, log, env={"CLICKTRAIL_RATE_LIMITS": "false"})
     try:
@@ -65,6 +59,15 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer
         yield FuzzServer(f"http://127.0.0.1:{port}", network_key, affiliate_key)
     finally:
         kill_group(process)
+
+
+async def _seed_demo(url: str) -> DemoNetwork:
+    db = Database(url)
+    try:
+        async with db.write() as session:
+            return await seed(session)
+    finally:
+        await db.dispose()
 
 
 def _openapi() -> dict[str, Any]:

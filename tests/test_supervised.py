@@ -15,7 +15,7 @@ import pytest
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from tests.fixtures.factories import make_affiliate, make_offer
-from tests.fixtures.server import free_port, kill_group, ready, serve
+from tests.fixtures.server import SLOW_SECONDS, free_port, kill_group, ready, serve
 
 
 def _session_members(sid: int) -> set[int]:
@@ -72,7 +72,10 @@ async def test_killing_the_supervisor_ends_every_child_and_a_restart_binds_the_p
     try:
         await ready(port, first, log)
         link = f"/c?oid={offer.network_offer_id}&affid={affiliate.network_affiliate_id}"
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        # The first postback of each worker waits for its writer process to start.
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=SLOW_SECONDS
+        ) as client:
             # Clicks and conversions through both workers, so their writer processes run.
             clicks = [await client.get(f"{link}&sub1=o{i}") for i in range(20)]
             assert {r.status_code for r in clicks} == {302}
@@ -86,7 +89,7 @@ async def test_killing_the_supervisor_ends_every_child_and_a_restart_binds_the_p
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
 
-        assert await _gone(children, 15) == set()
+        assert await _gone(children, SLOW_SECONDS) == set()
         second = serve(url, port, log, "--workers", "2")
         await ready(port, second, log)
         async with httpx.AsyncClient() as client:

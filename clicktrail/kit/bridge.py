@@ -153,15 +153,7 @@ class ChildProcess:
         async with self._spawning:
             if (up := self._up()) is not None:
                 return up
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                self.module,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                env=child_env(),
-                limit=frames.READ_LIMIT,
-            )
+            process = await self._launch()
             assert process.stdin is not None
             assert process.stdout is not None
             _widen_pipe(process)
@@ -178,6 +170,18 @@ class ChildProcess:
             self.process, self._inflight = process, {}
             self._reader = asyncio.create_task(self._read(process, self._inflight))
             return process
+
+    async def _launch(self) -> asyncio.subprocess.Process:
+        """Run ``python -m <module>`` with pipes on its stdin and stdout."""
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self.module,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=child_env(),
+            limit=frames.READ_LIMIT,
+        )
 
     async def _read(
         self, process: asyncio.subprocess.Process, inflight: dict[int, asyncio.Future[Any]]

@@ -22,6 +22,9 @@ from tests.fixtures.factories import make_affiliate, make_click, make_offer
 
 RollupEntityHour = TABLES[("entity", "hour")]
 
+# Real processes: these tests signal and kill them (the suite runs helpers as threads).
+pytestmark = pytest.mark.usefixtures("real_helper_processes")
+
 
 @pytest.fixture
 async def writer(settings: Settings) -> AsyncIterator[ProcessConversionWriter]:

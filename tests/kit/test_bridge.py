@@ -9,6 +9,9 @@ import pytest
 
 from clicktrail.kit.bridge import ChildLost, ChildProcess
 
+# Real processes: these tests signal and kill them (the suite runs helpers as threads).
+pytestmark = pytest.mark.usefixtures("real_helper_processes")
+
 
 @pytest.fixture
 async def echo() -> ChildProcess:

@@ -13,7 +13,7 @@ import pytest
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
 from tests.fixtures.factories import make_affiliate, make_key, make_offer
-from tests.fixtures.server import free_port, kill_group, ready, serve
+from tests.fixtures.server import SLOW_SECONDS, free_port, kill_group, ready, serve
 
 
 @pytest.mark.slow
@@ -72,7 +72,9 @@ async def test_every_acknowledged_click_survives_kill_9(tmp_path: Path) -> None:
     process = serve(url, port, log)
     try:
         await ready(port, process, log)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=SLOW_SECONDS
+        ) as client:
             response = await client.get(
                 f"/v1/networks/reporting/clicks/{acknowledged[-1]}",
                 headers={"X-Eflow-API-Key": key},
