@@ -9,6 +9,7 @@ from clicktrail.access.endpoints import router as access_router
 from clicktrail.advertiser.endpoints import router as advertiser_router
 from clicktrail.affiliate.endpoints import router as affiliate_router
 from clicktrail.audit.endpoints import router as audit_router
+from clicktrail.caps.endpoints import router as caps_router
 from clicktrail.click.endpoints import router as click_router
 from clicktrail.compat.scaleo import router as scaleo_router
 from clicktrail.conversion.endpoints import router as conversion_router
@@ -31,4 +32,4 @@ ROUTERS += [referral_router]
 ROUTERS += [click_router]
 ROUTERS += [report_router]
 ROUTERS += [audit_router]
-ROUTERS += [access_router, affiliate_offers_router]
+ROUTERS += [access_router, affiliate_offers_router, caps_router]

@@ -58,6 +58,7 @@ AUDITED: dict[str, Audited] = {
     "custom_payout_revenue": Audited(
         "custom_payout_revenue", status_column="custom_setting_status"
     ),
+    "custom_cap_setting": Audited("custom_cap_setting"),
     "api_key": Audited("api_key", status_column="revoked_at"),
     "pixel": Audited("pixel", status_column="pixel_status", deleted_flag="is_deleted"),
     "conversion": Audited("conversion", status_column="status", status_only=True),

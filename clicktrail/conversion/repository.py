@@ -148,6 +148,7 @@ class OfferFacts(NamedTuple):
     is_allow_duplicate_conversion: bool
     is_must_approve_conversion: bool
     is_order_id_deduplicated: bool
+    is_caps_enabled: bool
     payout_revenue: tuple[EntryFacts, ...]
     #: The offer's active custom payout/revenue settings (most offers have none).
     custom: tuple[CustomRate, ...] = ()

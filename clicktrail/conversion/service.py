@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.caps.counting import ConversionCaps
 from clicktrail.conversion import repository, rows
 from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.draft import ConversionDraft
@@ -225,6 +226,8 @@ class _Batch:
     new: list[Conversion] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     converted: set[str] = field(default_factory=set)
+    #: The batch's caps, when one of its offers has caps enabled (else None: no cost).
+    caps: ConversionCaps | None = None
 
 
 def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
@@ -280,6 +283,23 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         entry = effective_entry(entry, offer.custom, affiliate_id, created_at)
     values = rows.values(draft, reason, click, offer, entry, click_at, created_at, batch.now)
     values["idempotency_key"] = key
+    if (
+        reason is Reason.NONE
+        and batch.caps is not None
+        and offer is not None
+        and offer.is_caps_enabled
+        and values["status"] != "rejected"
+        and not batch.caps.admit(
+            offer.network_offer_id,
+            values["network_affiliate_id"],
+            values["payout"],
+            values["revenue"],
+        )
+    ):
+        reason = Reason.OVER_CAPS
+        values["status"] = reason.status
+        values["error_code"] = int(reason)
+        values["error_message"] = reason.message
     if reason in UNKNOWN_CLICK and not draft.store_unknown_click:
         return Recorded(rows.transient(values))  # answered, never stored
     batch.rows.append(values)
@@ -342,6 +362,24 @@ def _rules(
     return Reason.NONE
 
 
+def _capped_pairs(drafts: Sequence[ConversionDraft], ctx: _Context) -> set[tuple[int, int]]:
+    """(offer, affiliate) of the drafts whose offer has caps enabled: empty, and free,
+    when no offer of the batch has caps."""
+    if not any(offer.is_caps_enabled for offer in ctx.offers.values()):
+        return set()
+    pairs: set[tuple[int, int]] = set()
+    for draft in drafts:
+        click = ctx.clicks.get(draft.transaction_id) if draft.transaction_id else None
+        if click is not None:
+            offer_id, affiliate_id = click.network_offer_id, click.network_affiliate_id
+        else:
+            offer_id, affiliate_id = draft.offer_id, draft.affiliate_id
+        offer = ctx.offers.get(offer_id) if offer_id is not None else None
+        if offer is not None and offer.is_caps_enabled and affiliate_id is not None:
+            pairs.add((offer_id, affiliate_id))  # type: ignore[arg-type]
+    return pairs
+
+
 async def _insert(session: AsyncSession, batch: _Batch) -> None:
     if batch.bulk:
         await repository.insert_rows(session, batch.rows)
@@ -370,6 +408,9 @@ async def record_many(
         _check_amounts(draft)
     ctx = await _load(session, drafts)
     batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
+    pairs = _capped_pairs(drafts, ctx)
+    if pairs:
+        batch.caps = await ConversionCaps.load(session, pairs, batch.now)
     results = [_build(draft, batch) for draft in drafts]
     if batch.new:
         try:
@@ -385,6 +426,8 @@ async def record_many(
                 raise
             return await record_many(session, drafts, bulk=bulk, _retry=False)
         await repository.mark_clicks_converted(session, batch.converted)
+        if batch.caps is not None:
+            await batch.caps.save(session)
         await store().record_conversion_rows(session, batch.rows, +1)
         await outbox.enqueue_for_conversions(session, batch.new)
     return results

@@ -8,11 +8,13 @@ from clicktrail.models.api_key import ApiKey
 from clicktrail.models.audit_entry import AuditEntry
 from clicktrail.models.base import Base
 from clicktrail.models.cache_generation import CacheGeneration
+from clicktrail.models.cap_counter import CapCounter
 from clicktrail.models.click import Click
 from clicktrail.models.commission import Commission
 from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
 from clicktrail.models.conversion_change import ConversionChange
+from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
 from clicktrail.models.incentive import Incentive
@@ -39,11 +41,13 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CacheGeneration",
+    "CapCounter",
     "Click",
     "Commission",
     "CommissionRefund",
     "Conversion",
     "ConversionChange",
+    "CustomCapSetting",
     "CustomPayoutRevenue",
     "ExchangeRate",
     "Incentive",

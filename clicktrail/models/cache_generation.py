@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from clicktrail.models.affiliate import Affiliate
 from clicktrail.models.base import Base
+from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
@@ -35,6 +36,7 @@ CACHED_MODELS: tuple[type[Base], ...] = (
     Network,
     OfferVisibility,
     CustomPayoutRevenue,
+    CustomCapSetting,
 )
 _CACHED_TABLES = frozenset(model.__table__.name for model in CACHED_MODELS)  # type: ignore[attr-defined]
 

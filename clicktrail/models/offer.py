@@ -19,17 +19,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clicktrail.models.base import Base, JSONColumn
+from clicktrail.models.caps_mixin import CapColumns
 
 if TYPE_CHECKING:
     from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
 
 
-class Offer(Base):
+class Offer(CapColumns, Base):
     __tablename__ = "offer"
+    # The cap columns' defaults are the database's; never ask for them back (an INSERT into
+    # an older revision, as the migration tests do, must not name them).
+    __mapper_args__ = {"eager_defaults": False}
 
     network_offer_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     network_id: Mapped[int] = mapped_column(default=1)
@@ -89,6 +93,9 @@ class Offer(Base):
         JSONColumn, default=None
     )
     fail_traffic_url: Mapped[str] = mapped_column(Text, default="")
+    #: Caps (the ``*_cap`` columns of CapColumns and the offer's custom cap settings) are
+    #: enforced only while this is on; an offer without caps costs nothing extra.
+    is_caps_enabled: Mapped[bool] = mapped_column(server_default=false())
     time_created: Mapped[datetime]
     #: Bumped on every change, payout/revenue entries included (caches poll it).
     time_saved: Mapped[datetime]

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from clicktrail.caps.fields import CapFieldsIn, caps_out
 from clicktrail.kit.money import NonNegativeMoney, _to_number
 from clicktrail.kit.wire import (
     MAX_INT32,
@@ -73,8 +74,10 @@ class PayoutRevenueIn(BaseModel):
     is_private: bool = False
 
 
-class OfferIn(BaseModel):
-    """POST and PUT body. PUT replaces the whole offer: omitted fields take defaults."""
+class OfferIn(CapFieldsIn):
+    """POST and PUT body. PUT replaces the whole offer: omitted fields take defaults.
+
+    Caps (``is_caps_enabled`` and the ``*_cap`` fields, 0 = no cap) are Everflow's."""
 
     network_advertiser_id: Id32
     name: Name
@@ -104,6 +107,7 @@ class OfferIn(BaseModel):
     duplicate_filter_targeting_action: Literal["unknown", "block", "fail_traffic"] = "unknown"
     is_order_id_deduplicated: bool = False
     verification_token: VerificationToken = ""
+    is_caps_enabled: bool = False
     payout_revenue: Annotated[list[PayoutRevenueIn], Field(min_length=1, max_length=MAX_ENTRIES)]
     #: Targeting (clicktrail/offer/ruleset.py); omitted or empty: every click is on target.
     ruleset: RulesetIn | None = None
@@ -186,6 +190,8 @@ def offer_out(offer: Offer, advertiser: Advertiser | None = None) -> dict[str, A
         "redirect_internal_routing_type": offer.redirect_internal_routing_type,
         "internal_redirects": [dict(r) for r in offer.internal_redirects or []],
         "fail_traffic_url": offer.fail_traffic_url,
+        "is_caps_enabled": offer.is_caps_enabled,
+        **caps_out(offer),
         "time_created": unix_or_zero(offer.time_created),
         "time_saved": unix_or_zero(offer.time_saved),
         "relationship": relationship,

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from clicktrail.openapi.everflow_caps import CapFieldsOut
+
 #: A JSON number: money and percentages are exact decimals rendered as numbers.
 Number = float
 
@@ -178,7 +180,7 @@ class OfferRelationship(BaseModel):
     )
 
 
-class OfferOut(BaseModel):
+class OfferOut(CapFieldsOut):
     network_offer_id: int
     network_id: int
     network_advertiser_id: int
@@ -207,6 +209,7 @@ class OfferOut(BaseModel):
     duplicate_filter_targeting_action: str
     is_order_id_deduplicated: bool
     verification_token: str
+    is_caps_enabled: bool
     time_created: int
     time_saved: int
     relationship: OfferRelationship

@@ -18,6 +18,7 @@ from clicktrail.audit.schemas import AuditOperationList
 from clicktrail.click.schemas import TrackingLinkOut
 from clicktrail.conversion.schemas import OfferPostbackOut
 from clicktrail.openapi import affonso as af
+from clicktrail.openapi import everflow_caps as ecap
 from clicktrail.openapi import everflow_custom as ec
 from clicktrail.openapi import everflow_entities as ee
 from clicktrail.openapi import everflow_reports as er
@@ -98,6 +99,14 @@ OPERATIONS: dict[str, Operation] = {
     "DELETE /v1/networks/custom/payoutrevenue/{setting_id}": ok(
         ee.Result, *KEYED, INVALID, MISSING
     ),
+    # caps
+    "GET /v1/networks/custom/caps": ok(ecap.CustomCapList, *KEYED, INVALID),
+    "POST /v1/networks/custom/caps": ok(ecap.CustomCapOut, *KEYED, INVALID),
+    "PATCH /v1/networks/custom/caps": ok(ee.Result, *KEYED, INVALID),
+    "GET /v1/networks/custom/caps/{setting_id}": ok(ecap.CustomCapOut, *KEYED, INVALID, MISSING),
+    "PUT /v1/networks/custom/caps/{setting_id}": ok(ecap.CustomCapOut, *KEYED, INVALID, MISSING),
+    "DELETE /v1/networks/custom/caps/{setting_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
+    "POST /v1/networks/reporting/caps/offer": ok(ecap.CapReportOut, *KEYED, INVALID),
     # conversions
     "POST /v1/networks/conversions/reporting": ok(ee.Result, *KEYED, INVALID, MISSING, CONFLICT),
     "POST /v1/networks/conversions/reporting/transaction_ids": ok(

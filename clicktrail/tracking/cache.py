@@ -26,10 +26,12 @@ from typing import Any
 import structlog
 from cachetools import FIFOCache
 
+from clicktrail.caps import repository as caps_repository
 from clicktrail.db import Database
 from clicktrail.offer.custom_rules import CustomRate, rate_of
 from clicktrail.tracking import repository
 from clicktrail.tracking.audience import Audience, audience_for
+from clicktrail.tracking.capping import ClickCaps
 from clicktrail.tracking.failtraffic import fail_traffic_of
 from clicktrail.tracking.generation import GenerationProbe, probe_for
 from clicktrail.tracking.macros import UrlTemplate
@@ -159,6 +161,8 @@ class TrackingCache:
         self.offers: dict[int, OfferEntry] = {}
         self.affiliates: dict[int, str] = {}
         self.fallback: UrlTemplate | None = None
+        #: Click caps of the offers with caps enabled, and their counted clicks.
+        self.click_caps = ClickCaps()
         self.loaded = False
         #: The cache generation the loaded state is at least as new as.
         self.generation = -1
@@ -244,6 +248,9 @@ class TrackingCache:
             affiliates = await repository.affiliate_statuses(session)
             visibility = await repository.visibility_rows(session)
             fallback = await repository.network_fallback_url(session)
+            capped = [o.network_offer_id for o in offers if o.is_caps_enabled]
+            custom_caps = await caps_repository.custom_caps(session, capped)
+            timezone_id = await caps_repository.network_timezone_id(session) if capped else 67
         base: dict[int, Any] = {}
         for entry in entries:
             current = base.get(entry.network_offer_id)
@@ -268,12 +275,14 @@ class TrackingCache:
         self.offers = loaded
         self.affiliates = affiliates
         self.fallback = UrlTemplate(fallback) if fallback else None
+        self.click_caps.configure(offers, custom_caps, timezone_id)
         self._fingerprint = stamp
         self._missing_offers = FIFOCache(MISSING_LIMIT)
         self._missing_affiliates = FIFOCache(MISSING_LIMIT)
         self.generation = generation
         self.reloads += 1
         self.loaded = True
+        await self.click_caps.sync(self.db)
 
     async def refresh(self) -> bool:
         """Reload if anything changed; True when it did."""
@@ -297,6 +306,7 @@ class TrackingCache:
                     await self.reload()
                 else:
                     await self.refresh()
+                await self.click_caps.sync(self.db)
             except asyncio.CancelledError:
                 raise
             except Exception:

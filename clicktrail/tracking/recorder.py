@@ -17,7 +17,7 @@ from clicktrail.tracking.geo import GeoLocator
 from clicktrail.tracking.params import LinkQuery
 from clicktrail.tracking.pipeline import ClickPipeline
 from clicktrail.tracking.rows import blank_row
-from clicktrail.tracking.steps import Enrich, Resolve, Settle, Stamp, Step
+from clicktrail.tracking.steps import Caps, Enrich, Resolve, Settle, Stamp, Step
 from clicktrail.tracking.targeting import Target
 from clicktrail.tracking.visibility import Visibility
 from clicktrail.tracking.writer import ClickWriter
@@ -27,7 +27,15 @@ __all__ = ["ClickRecorder", "Draft", "Visit", "default_steps"]
 
 def default_steps(cache: TrackingCache, geo: GeoLocator, device: DeviceDetector) -> list[Step]:
     """The click path, in order. A rule goes in as a step before ``settle``."""
-    return [Resolve(cache), Stamp(), Enrich(geo, device), Visibility(), Target(), Settle()]
+    return [
+        Resolve(cache),
+        Stamp(),
+        Enrich(geo, device),
+        Visibility(),
+        Target(),
+        Caps(cache.click_caps),
+        Settle(),
+    ]
 
 
 class ClickRecorder:

@@ -4,6 +4,9 @@
   (it is still a click, stored invalid with the reason).
 * ``stamp``: the transaction id, the time and the link's parameters.
 * ``enrich``: the visit's columns, language, device and geolocation.
+* ``caps``: a click past a hard click cap of its offer (or its affiliate's custom cap
+  setting) is refused ``OVER_CAPS`` and diverted to the offer's fail-traffic redirect
+  (clicktrail.tracking.capping: decided in memory, counted in the background).
 * ``settle``: a valid click gets its offer's columns, its CPC money (the offer's, or a custom
   payout/revenue setting's for its affiliate, ADR 0094) and the visitor hash for
   ``is_unique`` (settled by the writer); a refused one gets its reason and no money.
@@ -22,6 +25,7 @@ from typing import Any, Protocol
 
 from clicktrail.offer.custom_rules import choose
 from clicktrail.tracking.cache import OfferEntry, TrackingCache, click_payout, click_revenue
+from clicktrail.tracking.capping import ClickCaps
 from clicktrail.tracking.device import DeviceDetector
 from clicktrail.tracking.draft import Draft
 from clicktrail.tracking.geo import GeoLocator
@@ -154,6 +158,28 @@ def _custom_price(row: dict[str, Any], offer: OfferEntry, affiliate_id: int) -> 
         row["revenue_type"], row["revenue"] = click_revenue(
             chosen.revenue.revenue_type, chosen.revenue.revenue_amount
         )
+
+
+class Caps:
+    """Refuses a click past a hard click cap of its offer or its affiliate's custom setting;
+    the click goes to the offer's fail-traffic redirect (or the network fallback)."""
+
+    name = "caps"
+
+    def __init__(self, caps: ClickCaps) -> None:
+        self.caps = caps
+
+    def run(self, draft: Draft) -> ClickRefusal | None:
+        offer = draft.offer
+        if draft.refusal or offer is None or draft.affiliate is None:
+            return None
+        caps = self.caps
+        if offer.offer_id not in caps.offers:
+            return None
+        if caps.admit(offer.offer_id, draft.affiliate, time.time()):
+            return None
+        draft.divert = offer.fail_traffic
+        return ClickRefusal.OVER_CAPS
 
 
 class Settle:

@@ -1,0 +1,1 @@
+"""Caps: limits on an offer's clicks, conversions, payout and revenue per period."""
