@@ -5,7 +5,11 @@ serve`` on a free loopback port, and load ``GET /?nid=1&transaction_id=…&amoun
 ``wrk`` (every request converts a different click: lookup, rules, pricing, insert, click
 update, rollup, outbox, commit). Each database is measured twice in the same run: with the
 group-commit writer (batches up to 1000) and with batches of 1 (one commit per postback),
-and the ratio is reported. Afterwards the database must hold at least as many conversions
+and the ratio is reported. One more run has caps enabled on the offer (conversion, payout
+and revenue caps in every period, and a custom cap setting for the affiliate, none of them
+reached), to show what checking and counting caps in the batch costs (issue 18's budget:
+0.8x the rate without). ``CLICKTRAIL_BENCH_CAPS_ONLY=1`` runs only that pair. Afterwards
+the database must hold at least as many conversions
 as wrk counted 2xx answers (an acknowledged postback is committed).
 
 Needs ``wrk`` (``apt-get install -y wrk``). PostgreSQL: CLICKTRAIL_BENCH_POSTGRES_URL
@@ -32,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import make_url
 
 from bench.common import (
@@ -47,22 +51,34 @@ from bench.common import (
 )
 from clicktrail.db import Database
 from clicktrail.migrations import upgrade
-from clicktrail.models import Click, Conversion, CustomPayoutRevenue, OfferPayoutRevenue
+from clicktrail.models import (
+    Click,
+    Conversion,
+    CustomCapSetting,
+    CustomPayoutRevenue,
+    Offer,
+    OfferPayoutRevenue,
+)
 
 SECTION = "## Advertiser postbacks"
 CLICKS = 100_000
 DURATION = 8
-#: (batch max, wrk connections, server processes, rate limits on) per database, in this
-#: order. The same run with rate limits off (CLICKTRAIL_RATE_LIMITS=false) shows their cost.
-RUNS: tuple[tuple[int, int, int, bool], ...] = (
-    (1, 64, 1, True),
-    (1000, 64, 1, True),
-    (1000, 256, 1, True),
-    (1000, 256, 1, False),
-    (1000, 256, 2, True),
-    (1000, 512, 1, True),
+#: (batch max, wrk connections, server processes, rate limits on, caps on) per database, in
+#: this order. The same run with rate limits off (CLICKTRAIL_RATE_LIMITS=false) shows their
+#: cost; the one with caps on, what caps cost.
+Run = tuple[int, int, int, bool, bool]
+CAPS_PAIR: tuple[Run, ...] = ((1000, 256, 1, True, False), (1000, 256, 1, True, True))
+RUNS: tuple[Run, ...] = (
+    (1, 64, 1, True, False),
+    (1000, 64, 1, True, False),
+    (1000, 256, 1, True, False),
+    (1000, 256, 1, False, False),
+    (1000, 256, 2, True, False),
+    (1000, 512, 1, True, False),
+    (1000, 256, 1, True, True),
 )
-Run = tuple[int, int, int, bool]
+#: Caps high enough never to be reached: the work of checking them, not of refusing.
+NEVER_REACHED = 10**9
 
 LUA = """
 local counter = 0
@@ -96,9 +112,18 @@ class Result:
     p99_ms: float
     stored: int
     limits: bool = True
+    caps: bool = False
 
 
-async def _seed(url: str, clicks: int) -> None:
+def _caps() -> dict[str, object]:
+    return {
+        f"{period}_{metric}_cap": NEVER_REACHED
+        for period in ("daily", "weekly", "monthly", "global")
+        for metric in ("conversion", "payout", "revenue")
+    }
+
+
+async def _seed(url: str, clicks: int, *, caps: bool = False) -> None:
     db = Database(url, sqlite_synchronous="NORMAL")
     now = datetime.now(UTC)
     try:
@@ -108,7 +133,9 @@ async def _seed(url: str, clicks: int) -> None:
                 OfferPayoutRevenue(event_id=0, payout_amount=5, revenue_amount=8, is_default=True),
             )
             offer_id, aff_id = offer.network_offer_id, aff.network_affiliate_id
-            if os.environ.get("CLICKTRAIL_BENCH_CUSTOM_PAYOUT") == "1":
+            # The rules variant (issue 18): caps on the offer and a custom cap and a custom
+            # payout for its affiliate, so every postback is capped and custom-priced.
+            if caps or os.environ.get("CLICKTRAIL_BENCH_CUSTOM_PAYOUT") == "1":
                 session.add(
                     CustomPayoutRevenue(
                         network_offer_id=offer_id,
@@ -118,6 +145,21 @@ async def _seed(url: str, clicks: int) -> None:
                         payout_amount=Decimal(6),
                         time_created=now,
                         time_saved=now,
+                    )
+                )
+            if caps:
+                await session.execute(
+                    update(Offer)
+                    .where(Offer.network_offer_id == offer_id)
+                    .values(is_caps_enabled=True, **_caps())
+                )
+                session.add(
+                    CustomCapSetting(
+                        network_offer_id=offer_id,
+                        network_affiliate_id=aff_id,
+                        time_created=now,
+                        time_saved=now,
+                        **_caps(),
                     )
                 )
         chunk = 5000
@@ -192,8 +234,8 @@ def _warm_up(port: int) -> None:
 
 
 def _run_one(name: str, url: str, run: Run, workdir: Path) -> Result:
-    batch, connections, workers, limits = run
-    asyncio.run(_seed(url, CLICKS))
+    batch, connections, workers, limits, caps = run
+    asyncio.run(_seed(url, CLICKS, caps=caps))
     port = free_port()
     env = {
         **os.environ,
@@ -256,7 +298,19 @@ def _run_one(name: str, url: str, run: Run, workdir: Path) -> Result:
         print(f"warning: {requests} requests may exceed the seeded clicks per thread")
     cpu_us = cpu / max(requests, 1) * 1e6
     return Result(
-        name, batch, connections, workers, cpu_us, requests, failed, rps, p50, p99, stored, limits
+        name,
+        batch,
+        connections,
+        workers,
+        cpu_us,
+        requests,
+        failed,
+        rps,
+        p50,
+        p99,
+        stored,
+        limits,
+        caps,
     )
 
 
@@ -375,14 +429,15 @@ def _write_doc(
         "conversions in the database afterwards (it must be at least the 2xx answers); "
         "`failed` counts non-2xx answers and wrk timeouts (2 s).",
         "",
-        "| database | writer | rate limits | conns | procs | postbacks/s | p50 ms | p99 ms | "
-        "CPU µs | requests | failed | stored |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| database | writer | rate limits | caps | conns | procs | postbacks/s | p50 ms | "
+        "p99 ms | CPU µs | requests | failed | stored |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         writer = "batch 1" if r.batch == 1 else f"group commit (≤{r.batch})"
         lines.append(
-            f"| {r.database} | {writer} | {'on' if r.limits else 'off'} | {r.connections} "
+            f"| {r.database} | {writer} | {'on' if r.limits else 'off'} "
+            f"| {'on' if r.caps else 'off'} | {r.connections} "
             f"| {r.workers} | {r.rps:,.0f} | "
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.cpu_us:.0f} | {r.requests:,} | "
             f"{r.non_2xx} | {r.stored:,} |"
@@ -390,9 +445,11 @@ def _write_doc(
     lines.append("")
     for name in dict.fromkeys(r.database for r in results):
         runs = {
-            (r.batch, r.connections, r.workers, r.limits): r for r in results if r.database == name
+            (r.batch, r.connections, r.workers, r.limits, r.caps): r
+            for r in results
+            if r.database == name
         }
-        single, group = runs.get((1, 64, 1, True)), runs.get((1000, 64, 1, True))
+        single, group = runs.get((1, 64, 1, True, False)), runs.get((1000, 64, 1, True, False))
         if single is not None and group is not None:
             lines.append(
                 f"- {name}: group commit / one commit per postback (64 connections) = "
@@ -403,18 +460,25 @@ def _write_doc(
             f"- {name}: best in this run {best.rps:,.0f} postbacks/s ({best.connections} "
             f"connections, {best.workers} process(es)); the goal is 5,000."
         )
-        on, off = runs.get((1000, 256, 1, True)), runs.get((1000, 256, 1, False))
+        on, off = runs.get((1000, 256, 1, True, False)), runs.get((1000, 256, 1, False, False))
         if on is not None and off is not None:
             lines.append(
                 f"- {name}: rate limits on / off (256 connections) = {on.rps / off.rps:.2f}x "
                 f"(CPU µs per postback {on.cpu_us:.0f} / {off.cpu_us:.0f}); the budget is "
                 "0.95x (issue 14)."
             )
-        one, two = runs.get((1000, 256, 1, True)), runs.get((1000, 256, 2, True))
+        one, two = runs.get((1000, 256, 1, True, False)), runs.get((1000, 256, 2, True, False))
         if one is not None and two is not None:
             lines.append(
                 f"- {name}: two server processes / one (256 connections) = "
                 f"{two.rps / one.rps:.2f}x."
+            )
+        capped = runs.get((1000, 256, 1, True, True))
+        if one is not None and capped is not None:
+            lines.append(
+                f"- {name}: caps on / off (256 connections) = {capped.rps / one.rps:.2f}x "
+                f"(CPU µs per postback {capped.cpu_us:.0f} / {one.cpu_us:.0f}); the budget is "
+                "0.8x (issue 18)."
             )
     lines += [
         "",
@@ -463,11 +527,12 @@ def main() -> None:
     if shutil.which("wrk") is None:
         print("the conversion benchmark needs wrk: apt-get install -y wrk")
         raise SystemExit(2)
+    runs = CAPS_PAIR if os.environ.get("CLICKTRAIL_BENCH_CAPS_ONLY") == "1" else RUNS
     results: list[Result] = []
-    for run in RUNS:
+    for run in runs:
         results.append(_sqlite(run))
         print(results[-1], flush=True)
-    for run in RUNS:
+    for run in runs:
         pg = _postgres(run)
         if pg is not None:
             results.append(pg)
