@@ -19,7 +19,7 @@ from alembic import op
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0021"
-down_revision: str | None = "0020"
+down_revision: str | None = "0024"
 branch_labels: str | None = None
 depends_on: str | None = None
 
