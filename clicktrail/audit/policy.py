@@ -62,6 +62,8 @@ AUDITED: dict[str, Audited] = {
     "api_key": Audited("api_key", status_column="revoked_at"),
     "pixel": Audited("pixel", status_column="pixel_status", deleted_flag="is_deleted"),
     "conversion": Audited("conversion", status_column="status", status_only=True),
+    "traffic_control": Audited("traffic_control", status_column="status"),
+    "conversion_throttle": Audited("conversion_throttle", status_column="status"),
     "user": Audited("user"),
     "users": Audited("user"),
     "app_user": Audited("user", status_column="is_active"),

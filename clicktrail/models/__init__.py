@@ -14,6 +14,7 @@ from clicktrail.models.commission import Commission
 from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
 from clicktrail.models.conversion_change import ConversionChange
+from clicktrail.models.conversion_throttle import ConversionThrottle
 from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
@@ -29,6 +30,7 @@ from clicktrail.models.postback_delivery import PostbackDelivery
 from clicktrail.models.referral import Referral
 from clicktrail.models.rollup import TABLES as ROLLUP_TABLES  # noqa: F401  (registers them)
 from clicktrail.models.sign_in_attempt import SignInAttempt
+from clicktrail.models.traffic_control import TrafficControl
 from clicktrail.models.user import User
 from clicktrail.models.web_session import WebSession
 
@@ -47,6 +49,7 @@ __all__ = [
     "CommissionRefund",
     "Conversion",
     "ConversionChange",
+    "ConversionThrottle",
     "CustomCapSetting",
     "CustomPayoutRevenue",
     "ExchangeRate",
@@ -61,6 +64,7 @@ __all__ = [
     "PostbackDelivery",
     "Referral",
     "SignInAttempt",
+    "TrafficControl",
     "User",
     "WebSession",
 ]

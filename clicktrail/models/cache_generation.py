@@ -1,11 +1,12 @@
 """One counter that moves whenever something the tracking cache holds is written.
 
 ``cache_generation`` has one row (``id`` 1). Every ORM flush that inserts, updates or deletes
-an offer, a payout/revenue entry, a custom payout/revenue setting, an affiliate, the network or
-an offer's visibility for an affiliate adds 1 to ``generation`` in the same transaction, and so
-does every ORM bulk UPDATE/DELETE of those models. The listeners are registered when this
-module is imported (by ``clicktrail.models``), so no service can forget. A tracking process
-compares the counter with the one its cache was loaded at before it resolves a click (ADR 0071).
+an offer, a payout/revenue entry, a custom payout/revenue setting, a custom cap setting, an
+affiliate, the network, an offer's visibility for an affiliate or a traffic control adds 1 to
+``generation`` in the same transaction, and so does every ORM bulk UPDATE/DELETE of those
+models. The listeners are registered when this module is imported (by ``clicktrail.models``),
+so no service can forget. A tracking process compares the counter with the one its cache was
+loaded at before it resolves a click (ADR 0071).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from clicktrail.models.network import Network
 from clicktrail.models.offer import Offer
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
 from clicktrail.models.offer_visibility import OfferVisibility
+from clicktrail.models.traffic_control import TrafficControl
 
 ROW_ID = 1
 
@@ -37,6 +39,7 @@ CACHED_MODELS: tuple[type[Base], ...] = (
     OfferVisibility,
     CustomPayoutRevenue,
     CustomCapSetting,
+    TrafficControl,
 )
 _CACHED_TABLES = frozenset(model.__table__.name for model in CACHED_MODELS)  # type: ignore[attr-defined]
 

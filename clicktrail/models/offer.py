@@ -75,6 +75,10 @@ class Offer(CapColumns, Base):
     duplicate_filter_targeting_action: Mapped[str] = mapped_column(String(16), default="unknown")
     #: A replay with the same order_id returns the existing conversion (clicktrail).
     is_order_id_deduplicated: Mapped[bool] = mapped_column(default=False)
+    #: Refuse clicks the enrichment flags as coming from a known proxy (Everflow's ruleset
+    #: field name) or a robot (clicktrail, in the same style); they go to fail traffic.
+    is_block_proxy: Mapped[bool] = mapped_column(default=False)
+    is_block_robots: Mapped[bool] = mapped_column(default=False)
     #: When set, advertiser postbacks for this offer must carry it (clicktrail; Everflow keeps
     #: it on the advertiser, which is checked too).
     verification_token: Mapped[str] = mapped_column(String(255), default="")

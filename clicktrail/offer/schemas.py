@@ -106,6 +106,9 @@ class OfferIn(CapFieldsIn):
     is_duplicate_filter_enabled: bool = False
     duplicate_filter_targeting_action: Literal["unknown", "block", "fail_traffic"] = "unknown"
     is_order_id_deduplicated: bool = False
+    #: Refuse clicks from known proxies / robots (they go to fail traffic; ADR 0097).
+    is_block_proxy: bool = False
+    is_block_robots: bool = False
     verification_token: VerificationToken = ""
     is_caps_enabled: bool = False
     payout_revenue: Annotated[list[PayoutRevenueIn], Field(min_length=1, max_length=MAX_ENTRIES)]
@@ -184,6 +187,8 @@ def offer_out(offer: Offer, advertiser: Advertiser | None = None) -> dict[str, A
         "is_duplicate_filter_enabled": offer.is_duplicate_filter_enabled,
         "duplicate_filter_targeting_action": offer.duplicate_filter_targeting_action,
         "is_order_id_deduplicated": offer.is_order_id_deduplicated,
+        "is_block_proxy": offer.is_block_proxy,
+        "is_block_robots": offer.is_block_robots,
         "verification_token": offer.verification_token,
         "is_fail_traffic_enabled": offer.is_fail_traffic_enabled,
         "redirect_routing_method": offer.redirect_routing_method,

@@ -208,6 +208,8 @@ class OfferOut(CapFieldsOut):
     is_duplicate_filter_enabled: bool
     duplicate_filter_targeting_action: str
     is_order_id_deduplicated: bool
+    is_block_proxy: bool
+    is_block_robots: bool
     verification_token: str
     is_caps_enabled: bool
     time_created: int

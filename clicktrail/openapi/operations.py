@@ -24,6 +24,7 @@ from clicktrail.openapi import everflow_entities as ee
 from clicktrail.openapi import everflow_reports as er
 from clicktrail.openapi.ops import Health, Ready
 from clicktrail.openapi.scaleo import ScaleoConversion
+from clicktrail.traffic import schemas as tr
 
 #: Answered by any operation: the body limit, the rate limits, an unexpected error.
 APP_WIDE: tuple[int, ...] = (413, 429, 500)
@@ -128,6 +129,29 @@ OPERATIONS: dict[str, Operation] = {
     "POST /v1/affiliates/reporting/conversions": ok(er.AffiliateConversionList, *KEYED, INVALID),
     "POST /api/v2/network/tracking/conv-click-id": ok(
         ScaleoConversion, *KEYED, INVALID, MISSING, CONFLICT, UNSUPPORTED
+    ),
+    # traffic controls and conversion throttles
+    "POST /v1/networks/trafficcontrols": ok(tr.TrafficControlOut, *KEYED, INVALID),
+    "GET /v1/networks/trafficcontrols": ok(tr.TrafficControlList, *KEYED, INVALID),
+    "GET /v1/networks/trafficcontrols/{control_id}": ok(
+        tr.TrafficControlOut, *KEYED, INVALID, MISSING
+    ),
+    "PUT /v1/networks/trafficcontrols/{control_id}": ok(
+        tr.TrafficControlOut, *KEYED, INVALID, MISSING
+    ),
+    "DELETE /v1/networks/trafficcontrols/{control_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
+    "POST /v1/networks/conversionthrottles": ok(
+        tr.ConversionThrottleOut, *KEYED, INVALID, CONFLICT
+    ),
+    "GET /v1/networks/conversionthrottles": ok(tr.ConversionThrottleList, *KEYED, INVALID),
+    "GET /v1/networks/conversionthrottles/{throttle_id}": ok(
+        tr.ConversionThrottleOut, *KEYED, INVALID, MISSING
+    ),
+    "PUT /v1/networks/conversionthrottles/{throttle_id}": ok(
+        tr.ConversionThrottleOut, *KEYED, INVALID, MISSING, CONFLICT
+    ),
+    "DELETE /v1/networks/conversionthrottles/{throttle_id}": ok(
+        ee.Result, *KEYED, INVALID, MISSING
     ),
     # pixels (affiliate postbacks)
     "GET /v1/networks/pixels": ok(ee.PixelList, *KEYED, INVALID),

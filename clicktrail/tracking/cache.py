@@ -36,6 +36,7 @@ from clicktrail.tracking.failtraffic import fail_traffic_of
 from clicktrail.tracking.generation import GenerationProbe, probe_for
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.matcher import Targeting, compile_ruleset
+from clicktrail.tracking.traffic import TrafficGuard, guards_by_offer
 
 log = structlog.get_logger("clicktrail.tracking.cache")
 
@@ -87,6 +88,9 @@ class OfferEntry:
     custom: tuple[CustomRate, ...] = ()
     #: The offer's targeting ruleset, compiled (tracking/matcher.py); None: no rule.
     targeting: Targeting | None = None
+    #: Robots, proxies and traffic controls refused on this offer (tracking/traffic.py);
+    #: None, the common case, costs the click path one attribute check.
+    traffic: TrafficGuard | None = None
 
     @property
     def active(self) -> bool:
@@ -251,6 +255,7 @@ class TrackingCache:
             capped = [o.network_offer_id for o in offers if o.is_caps_enabled]
             custom_caps = await caps_repository.custom_caps(session, capped)
             timezone_id = await caps_repository.network_timezone_id(session) if capped else 67
+            controls = await repository.active_traffic_controls(session)
         base: dict[int, Any] = {}
         for entry in entries:
             current = base.get(entry.network_offer_id)
@@ -271,6 +276,8 @@ class TrackingCache:
             if fail_traffic is not None:
                 offer_id = int(o.network_offer_id)
                 loaded[offer_id] = replace(loaded[offer_id], fail_traffic=fail_traffic)
+        for offer_id, guard in guards_by_offer(offers, controls).items():
+            loaded[offer_id] = replace(loaded[offer_id], traffic=guard)
         _set_audiences(loaded, offers, visibility)
         self.offers = loaded
         self.affiliates = affiliates

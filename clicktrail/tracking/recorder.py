@@ -2,8 +2,9 @@
 
 The steps (clicktrail.tracking.steps) run in order through a
 :class:`~clicktrail.tracking.pipeline.ClickPipeline`: ``resolve``, ``stamp``, ``enrich``,
-``visibility`` (clicktrail.tracking.visibility), ``targeting``, ``settle``. An unresolved
-link is still a click, stored invalid with its
+``visibility`` (clicktrail.tracking.visibility), ``targeting``, ``traffic`` (robots,
+proxies, traffic controls: clicktrail.tracking.screen), ``caps``, ``settle``. An unresolved
+or refused link is still a click, stored invalid with its
 :class:`~clicktrail.tracking.refusals.ClickRefusal` in ``error_code``/``error_message``;
 ``is_unique`` is settled by the writer. Nothing here touches the database or the network.
 """
@@ -17,6 +18,7 @@ from clicktrail.tracking.geo import GeoLocator
 from clicktrail.tracking.params import LinkQuery
 from clicktrail.tracking.pipeline import ClickPipeline
 from clicktrail.tracking.rows import blank_row
+from clicktrail.tracking.screen import Screen
 from clicktrail.tracking.steps import Caps, Enrich, Resolve, Settle, Stamp, Step
 from clicktrail.tracking.targeting import Target
 from clicktrail.tracking.visibility import Visibility
@@ -33,6 +35,7 @@ def default_steps(cache: TrackingCache, geo: GeoLocator, device: DeviceDetector)
         Enrich(geo, device),
         Visibility(),
         Target(),
+        Screen(),
         Caps(cache.click_caps),
         Settle(),
     ]

@@ -17,6 +17,7 @@ from clicktrail.models import (
     Offer,
     OfferPayoutRevenue,
     OfferVisibility,
+    TrafficControl,
 )
 from clicktrail.models.cache_generation import ROW_ID
 
@@ -39,6 +40,8 @@ def _fingerprint_query() -> Any:
         select(Network.fallback_url).where(Network.network_id == NETWORK_ID),
         select(func.count()).select_from(OfferVisibility),
         select(func.max(OfferVisibility.time_saved)),
+        select(func.count()).select_from(TrafficControl),
+        select(func.max(TrafficControl.time_saved)),
     )
     return select(*(part.scalar_subquery() for part in parts))
 
@@ -47,8 +50,8 @@ _FINGERPRINT = _fingerprint_query()
 
 
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
-    """A tuple that changes whenever an offer, affiliate, base payout, offer visibility or the
-    network changes.
+    """A tuple that changes whenever an offer, affiliate, base payout, offer visibility, the
+    network or a traffic control changes.
 
     Counts catch inserts and deletes, ``max(time_saved)`` catches edits (every entity write
     bumps it), the payout sums catch edits of payout/revenue entries.
@@ -80,6 +83,16 @@ async def base_custom_settings(session: AsyncSession) -> Sequence[CustomPayoutRe
             CustomPayoutRevenue.network_offer_payout_revenue_id == 0,
             CustomPayoutRevenue.custom_setting_status == "active",
         )
+    )
+    return result.scalars().all()
+
+
+async def active_traffic_controls(session: AsyncSession) -> Sequence[TrafficControl]:
+    """Every active traffic control, in id order (the order the click path checks them)."""
+    result = await session.execute(
+        select(TrafficControl)
+        .where(TrafficControl.status == "active")
+        .order_by(TrafficControl.network_traffic_control_id)
     )
     return result.scalars().all()
 
