@@ -20,6 +20,7 @@ from clicktrail.models import (
     Click,
     Conversion,
     ConversionChange,
+    ConversionThrottle,
     CustomPayoutRevenue,
     Offer,
     OfferPayoutRevenue,
@@ -207,6 +208,21 @@ def _custom_stmt(dialect: str) -> Any:
 _OFFERS = {d: _offers_stmt(d) for d in _DIALECTS}
 _ENTRIES = {d: _entries_stmt(d) for d in _DIALECTS}
 _CUSTOM = {d: _custom_stmt(d) for d in _DIALECTS}
+
+
+async def active_throttles(
+    session: AsyncSession, offer_ids: Collection[int]
+) -> dict[tuple[int, int], Decimal]:
+    """The active conversion throttles of these offers: (offer id, affiliate id or 0) ->
+    percentage. One statement per batch."""
+    if not offer_ids:
+        return {}
+    table = cast(Table, ConversionThrottle.__table__)
+    stmt = select(
+        table.c.network_offer_id, table.c.network_affiliate_id, table.c.throttle_percentage
+    ).where(in_list(table.c.network_offer_id, "ids", _dialect(session)), table.c.status == "active")
+    result = await session.execute(stmt, {"ids": sorted(offer_ids)})
+    return {(int(o), int(a)): Decimal(p) for o, a, p in result}
 
 
 async def offers_and_tokens(

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.caps.counting import ConversionCaps
-from clicktrail.conversion import repository, rows
+from clicktrail.conversion import repository, rows, throttle
 from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import effective_entry
@@ -67,11 +67,11 @@ async def record_conversion(session: AsyncSession, draft: ConversionDraft) -> Co
 
     Resolves the click (``draft.transaction_id``) or the offer and affiliate, applies the
     offer's rules (inactive offer, verification token, event, click-to-conversion window,
-    duplicates), prices it from the offer's payout_revenue entry for the event (or the custom
-    payout/revenue setting that wins for the affiliate at the conversion's time), and inserts
-    it with its rollup and postback deliveries. A refusal comes back as a stored conversion
-    with status ``rejected``/``invalid`` and ``error_code``; only unknown references in a
-    strict draft raise (``NotFound`` / ``ValidationFailed`` naming the field), before
+    duplicates, throttles), prices it from the offer's payout_revenue entry for the event (or
+    the custom payout/revenue setting that wins for the affiliate at the conversion's time), and
+    inserts it with its rollup and postback deliveries. A refusal comes back as a stored
+    conversion with status ``rejected``/``invalid`` and ``error_code``; only unknown references
+    in a strict draft raise (``NotFound`` / ``ValidationFailed`` naming the field), before
     anything is written. A replayed idempotency key returns the stored conversion.
     """
     return (await record(session, draft)).conversion
@@ -90,6 +90,8 @@ class _Context:
     tokens: dict[int, str]
     accepted: set[tuple[str, int]]
     by_key: dict[str, Conversion]
+    #: Active conversion throttles of the batch's offers (usually none).
+    throttles: throttle.Throttles = field(default_factory=dict)
 
 
 def _check_amounts(draft: ConversionDraft) -> None:
@@ -142,7 +144,8 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
         and offers[c.network_offer_id].is_order_id_deduplicated
     }
     by_key = await repository.by_idempotency_keys(session, keys)
-    return _Context(clicks, offers, affiliates, tokens, accepted, by_key)
+    throttles = await repository.active_throttles(session, offers.keys())
+    return _Context(clicks, offers, affiliates, tokens, accepted, by_key, throttles)
 
 
 def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
@@ -359,6 +362,8 @@ def _rules(
         and (click.transaction_id, entry.event_id) in ctx.accepted
     ):
         return Reason.DUPLICATE
+    if ctx.throttles and _throttled(draft, offer, entry, click, ctx.throttles):
+        return Reason.THROTTLED
     return Reason.NONE
 
 
@@ -378,6 +383,24 @@ def _capped_pairs(drafts: Sequence[ConversionDraft], ctx: _Context) -> set[tuple
         if offer is not None and offer.is_caps_enabled and affiliate_id is not None:
             pairs.add((offer_id, affiliate_id))  # type: ignore[arg-type]
     return pairs
+
+
+def _throttled(
+    draft: ConversionDraft,
+    offer: OfferFacts,
+    entry: EntryFacts,
+    click: ClickFacts | None,
+    throttles: throttle.Throttles,
+) -> bool:
+    affiliate_id = click.network_affiliate_id if click is not None else draft.affiliate_id
+    percentage = throttle.share(throttles, offer.network_offer_id, affiliate_id)
+    if not percentage:
+        return False
+    if click is not None:
+        key: str | None = f"{click.transaction_id}:{entry.event_id}"
+    else:
+        key = draft.idempotency_key or (f"order:{draft.order_id}" if draft.order_id else None)
+    return throttle.holds_back(percentage, key)
 
 
 async def _insert(session: AsyncSession, batch: _Batch) -> None:
