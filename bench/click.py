@@ -40,6 +40,9 @@ from bench.common import DOC, PG_DEFAULT, ROOT
 SECTION = "## Click redirect"
 #: The suffix of a target run with CLICKTRAIL_RATE_LIMITS=false (the cost of the limits).
 OFF = ", rate limits off"
+#: SQLite FULL with a ruleset every bench click matches (ADR 0096), robots and proxies refused
+#: and three traffic controls on the offer that never match (ADR 0097): the cost of the rules.
+RULES = "clicktrail, SQLite synchronous=FULL, ruleset and traffic controls"
 DURATION = 6
 WARMUP = 2
 #: The peak is the best of these connection counts (a durable redirect needs more requests
@@ -47,8 +50,6 @@ WARMUP = 2
 PEAK_CONNECTIONS = (64, 256)
 PACE_MS = 5
 PG_ENV = "CLICKTRAIL_BENCH_POSTGRES_URL"
-#: The suffix of a target whose offer has a targeting ruleset that every bench click matches.
-RULESET = ", ruleset on the offer"
 #: Every category the click path evaluates, admitting the bench's places and user agents, so
 #: the clicks stay valid and the run measures the matcher, not the fallback (ADR 0096).
 BENCH_RULESET = {
@@ -67,7 +68,7 @@ BENCH_RULESET = {
     "browsers": [{"label": "IE", "targeting_type": "exclude", "match_type": "exact"}],
     "is_block_proxy": True,
 }
-#: Comma-separated subset of "sqlite,postgresql,ruleset" (the baseline always runs); for
+#: Comma-separated subset of "sqlite,postgresql,rules" (the baseline always runs); for
 #: development.
 TARGETS_ENV = "CLICKTRAIL_BENCH_CLICK_TARGETS"
 
@@ -199,7 +200,35 @@ def _build_geo(directory: Path) -> tuple[Path, Path, list[str]]:
     return city_path, asn_path, ips
 
 
-async def _seed(url: str, ruleset: bool = False) -> tuple[int, int]:
+def _traffic_controls(offer_id: int, now: datetime) -> list[object]:
+    """Controls on the bench offer that never match its traffic: 1,000 blocked ranges, 1,000
+    blocked sub1 values, a user-agent block list; robots and proxies refused on the offer."""
+    from clicktrail.models import TrafficControl
+
+    def control(name: str, variables: list[str], method: str, values: list[str]) -> object:
+        return TrafficControl(
+            name=name,
+            control_type="blacklist",
+            comparison_method=method,
+            is_apply_all_offers=False,
+            network_offer_ids=[offer_id],
+            variables=variables,
+            values=values,
+            time_created=now,
+            time_saved=now,
+        )
+
+    ranges = [f"10.{a}.{b}.0/24" for a in range(4) for b in range(250)]
+    subs = [f"blocked-{i}" for i in range(1000)]
+    agents = ["HeadlessChrome", "python-requests", "curl/", "Scrapy"]
+    return [
+        control("bench ranges", ["ip"], "exact_match", ranges),
+        control("bench subs", ["sub1", "sub2", "source_id"], "exact_match", subs),
+        control("bench agents", ["user_agent"], "contains", agents),
+    ]
+
+
+async def _seed(url: str, ruleset: bool = False, traffic: bool = False) -> tuple[int, int]:
     from clicktrail.db import Database
     from clicktrail.kit.timeutil import utcnow
     from clicktrail.migrations import upgrade
@@ -226,6 +255,10 @@ async def _seed(url: str, ruleset: bool = False) -> tuple[int, int]:
             affiliate = Affiliate(name="Bench partner", time_created=now, time_saved=now)
             session.add_all([offer, affiliate])
             await session.flush()
+            if traffic:
+                offer.is_block_robots = offer.is_block_proxy = True
+                session.add_all(_traffic_controls(offer.network_offer_id, now))
+                await session.flush()
             return offer.network_offer_id, affiliate.network_affiliate_id
     finally:
         await db.dispose()
@@ -366,8 +399,9 @@ def _clicktrail(
     synchronous: str = "FULL",
     limits: bool = True,
     ruleset: bool = False,
+    traffic: bool = False,
 ) -> Target:
-    offer_id, affiliate_id = asyncio.run(_seed(url, ruleset))
+    offer_id, affiliate_id = asyncio.run(_seed(url, ruleset, traffic))
     ANSWERED[0] = 0
     port = _free_port()
     log = directory / f"{name}.log"
@@ -510,16 +544,16 @@ def _limits_cost(targets: list[Target]) -> list[str]:
     return found or ["not measured in this run"]
 
 
-def _ruleset_cost(targets: list[Target]) -> str:
+def _rules_cost(targets: list[Target]) -> str:
     by_name = {t.name: t for t in targets}
-    for target in targets:
-        without = by_name.get(target.name.removesuffix(RULESET))
-        if target.name.endswith(RULESET) and without is not None:
-            return (
-                f"{target.peak.rps / without.peak.rps:.2f}x "
-                f"(CPU µs {target.cpu_main_us:.0f} / {without.cpu_main_us:.0f})"
-            )
-    return "not measured in this run"
+    plain = by_name.get("clicktrail, SQLite synchronous=FULL")
+    ruled = by_name.get(RULES)
+    if plain is None or ruled is None:
+        return "not measured in this run"
+    return (
+        f"{ruled.peak.rps / plain.peak.rps:.2f}x (CPU µs {ruled.cpu_main_us:.0f} / "
+        f"{plain.cpu_main_us:.0f})"
+    )
 
 
 def _report(targets: list[Target], loads: tuple[float, float]) -> str:
@@ -578,9 +612,14 @@ def _report(targets: list[Target], loads: tuple[float, float]) -> str:
         + " (the budget is 0.95x, issue 14). The head limits of `serve`'s HTTP protocol "
         "(ADR 0063) apply to both.",
         "",
-        f"Targeting (ADR 0096): `{RULESET}` runs the SQLite FULL target with a ruleset on "
-        "every category the click path evaluates, which every bench click matches. With / "
-        "without: " + _ruleset_cost(targets) + " (the budget is 0.9x, issue 18).",
+        "Network rules (ADR 0096, ADR 0097): `"
+        + RULES.removeprefix("clicktrail, ")
+        + "` has a ruleset on every category the click path evaluates, which every bench "
+        "click matches, refuses robots and proxies, and has three traffic controls on the "
+        "offer (1,000 blocked IP ranges, 1,000 blocked sub values, a user-agent list) that "
+        "never match the bench traffic. With / without: "
+        + _rules_cost(targets)
+        + " (the budget is 0.9x, issue 18).",
         "",
         '"clicks stored / 302s": rows in the click table after the server stopped vs '
         "redirects wrk received over all runs (warm-up included); stored >= answered means no "
@@ -614,7 +653,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ct-bench-click-") as tmp:
         directory = Path(tmp)
         city, asn, ips = _build_geo(directory)
-        chosen = os.environ.get(TARGETS_ENV, "baseline,sqlite,ruleset,postgresql").split(",")
+        chosen = os.environ.get(TARGETS_ENV, "baseline,sqlite,rules,postgresql").split(",")
         targets = [_baseline(directory, ips)]
         print(f"baseline: {targets[0].peak}", flush=True)
         if "sqlite" in chosen:
@@ -626,11 +665,14 @@ def main() -> None:
                     _clicktrail(name, sqlite_url, directory, city, asn, ips, sync, limits)
                 )
                 print(f"{name}: {targets[-1]}", flush=True)
-        if "ruleset" in chosen:
-            sqlite_url = f"sqlite+aiosqlite:///{directory / 'bench-ruleset.db'}"
-            name = f"clicktrail, SQLite synchronous=FULL{RULESET}"
-            targets.append(_clicktrail(name, sqlite_url, directory, city, asn, ips, ruleset=True))
-            print(f"{name}: {targets[-1]}", flush=True)
+        if "rules" in chosen:
+            sqlite_url = f"sqlite+aiosqlite:///{directory / 'bench-rules.db'}"
+            targets.append(
+                _clicktrail(
+                    RULES, sqlite_url, directory, city, asn, ips, ruleset=True, traffic=True
+                )
+            )
+            print(f"{RULES}: {targets[-1]}", flush=True)
         created = (
             _pg_database(os.environ.get(PG_ENV, PG_DEFAULT)) if "postgresql" in chosen else None
         )

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import MetaData, Table, insert, select, update
 
 from clicktrail.db import Database
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.migrations import downgrade, upgrade
 from clicktrail.models import Network, Offer, Pixel, PostbackDelivery
-from tests.fixtures.factories import make_affiliate, make_offer
+from tests.fixtures.factories import make_advertiser, make_affiliate
 
 UNSAFE_OFFER = "https://{sub1}/landing?tid={transaction_id}"
 SAFE_OFFER = "https://advertiser.example/landing?s1={sub1}"
@@ -59,24 +60,40 @@ async def _pixel(db: Database, affiliate_id: int, url: str) -> int:
         return pixel.network_pixel_id
 
 
+async def _offer(db: Database, advertiser_id: int, url: str, **fields: Any) -> int:
+    """An offer inserted with the columns its table has at 0017: the model also has the
+    columns later migrations add, so the ORM cannot write it."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        column.name: column.default.arg
+        for column in Offer.__table__.columns
+        if column.default is not None and not callable(column.default.arg)
+    }
+    values.update(name="Example Offer", network_advertiser_id=advertiser_id)
+    values.update(destination_url=url, time_created=now, time_saved=now, **fields)
+    async with db.write() as session:
+        connection = await session.connection()
+        table = await connection.run_sync(
+            lambda sync: Table("offer", MetaData(), autoload_with=sync)
+        )
+        present = {key: value for key, value in values.items() if key in table.c}
+        result = await session.execute(insert(table).values(present))
+        return int(result.inserted_primary_key[0])
+
+
 async def _seed(url: str) -> Seeded:
     db = Database(url)
     try:
-        bad = await make_offer(db, destination_url=UNSAFE_OFFER, internal_notes="keep me")
-        good = await make_offer(db, destination_url=SAFE_OFFER)
-        paused = await make_offer(db, destination_url=UNSAFE_OFFER, offer_status="paused")
+        advertiser = (await make_advertiser(db)).network_advertiser_id
+        bad = await _offer(db, advertiser, UNSAFE_OFFER, internal_notes="keep me")
+        good = await _offer(db, advertiser, SAFE_OFFER)
+        paused = await _offer(db, advertiser, UNSAFE_OFFER, offer_status="paused")
         affiliate = await make_affiliate(db)
         bad_pixel = await _pixel(db, affiliate.network_affiliate_id, UNSAFE_PIXEL)
         good_pixel = await _pixel(db, affiliate.network_affiliate_id, SAFE_PIXEL)
         async with db.write() as session:
             await session.execute(update(Network).values(fallback_url="https://{sub1}/"))
-        return Seeded(
-            bad.network_offer_id,
-            good.network_offer_id,
-            paused.network_offer_id,
-            bad_pixel,
-            good_pixel,
-        )
+        return Seeded(bad, good, paused, bad_pixel, good_pixel)
     finally:
         await db.dispose()
 

@@ -53,6 +53,7 @@ async def test_the_default_click_path_is_named_steps(app: ClicktrailApp) -> None
         "enrich",
         "visibility",
         "targeting",
+        "traffic",
         "caps",
         "settle",
     ]
