@@ -24,6 +24,7 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem("Clicks", "/app/clicks", CONSOLE_ROLES),
     NavItem("Conversions", "/app/conversions", CONSOLE_ROLES),
     NavItem("Postbacks", "/app/postbacks", CONSOLE_ROLES),
+    NavItem("Traffic", "/app/traffic", CONSOLE_ROLES),
     NavItem("Users", "/app/users", ADMIN_ROLES),
     NavItem("API keys", "/app/keys", ADMIN_ROLES),
     NavItem("Settings", "/app/settings", ADMIN_ROLES),

@@ -19,6 +19,7 @@ from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import postbacks as console_postbacks
 from clicktrail.web.console import reports as console_reports
 from clicktrail.web.console import settings as console_settings
+from clicktrail.web.console import traffic as console_traffic
 from clicktrail.web.console import users as console_users
 from clicktrail.web.partner import portal as partner_portal
 
@@ -40,5 +41,6 @@ PAGE_ROUTERS: list[APIRouter] = [
     console_keys.router,
     console_users.router,
     console_audit.router,
+    console_traffic.router,
     advertiser_home.router,
 ]

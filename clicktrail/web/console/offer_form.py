@@ -29,7 +29,12 @@ SCALARS = (
     "verification_token",
     "internal_notes",
 )
-CHECKBOXES = ("is_must_approve_conversion", "is_allow_duplicate_conversion")
+CHECKBOXES = (
+    "is_must_approve_conversion",
+    "is_allow_duplicate_conversion",
+    "is_block_robots",
+    "is_block_proxy",
+)
 ENTRY_TEXTS = (
     "network_offer_payout_revenue_id",
     "entry_name",
@@ -66,6 +71,8 @@ def new_form() -> FormState:
         conversion_method="server_postback",
         is_must_approve_conversion=False,
         is_allow_duplicate_conversion=False,
+        is_block_robots=False,
+        is_block_proxy=False,
         default_entry="0",
     )
     values["entries"] = [blank_entry()]
