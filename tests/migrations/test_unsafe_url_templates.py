@@ -77,8 +77,8 @@ async def _offer(db: Database, advertiser_id: int, url: str, **fields: Any) -> i
             lambda sync: Table("offer", MetaData(), autoload_with=sync)
         )
         present = {key: value for key, value in values.items() if key in table.c}
-        result = await session.execute(insert(table).values(present))
-        return int(result.inserted_primary_key[0])
+        statement = insert(table).values(present).returning(table.c.network_offer_id)
+        return int((await session.execute(statement)).scalar_one())
 
 
 async def _seed(url: str) -> Seeded:
