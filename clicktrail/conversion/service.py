@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clicktrail.caps.counting import ConversionCaps
 from clicktrail.conversion import repository, rows, throttle
 from clicktrail.conversion.adjust import change_status
+from clicktrail.conversion.capped import capped_pairs
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import effective_entry
 from clicktrail.conversion.reasons import Reason
@@ -362,45 +363,9 @@ def _rules(
         and (click.transaction_id, entry.event_id) in ctx.accepted
     ):
         return Reason.DUPLICATE
-    if ctx.throttles and _throttled(draft, offer, entry, click, ctx.throttles):
+    if ctx.throttles and throttle.throttled(draft, offer, entry, click, ctx.throttles):
         return Reason.THROTTLED
     return Reason.NONE
-
-
-def _capped_pairs(drafts: Sequence[ConversionDraft], ctx: _Context) -> set[tuple[int, int]]:
-    """(offer, affiliate) of the drafts whose offer has caps enabled: empty, and free,
-    when no offer of the batch has caps."""
-    if not any(offer.is_caps_enabled for offer in ctx.offers.values()):
-        return set()
-    pairs: set[tuple[int, int]] = set()
-    for draft in drafts:
-        click = ctx.clicks.get(draft.transaction_id) if draft.transaction_id else None
-        if click is not None:
-            offer_id, affiliate_id = click.network_offer_id, click.network_affiliate_id
-        else:
-            offer_id, affiliate_id = draft.offer_id, draft.affiliate_id
-        offer = ctx.offers.get(offer_id) if offer_id is not None else None
-        if offer is not None and offer.is_caps_enabled and affiliate_id is not None:
-            pairs.add((offer_id, affiliate_id))  # type: ignore[arg-type]
-    return pairs
-
-
-def _throttled(
-    draft: ConversionDraft,
-    offer: OfferFacts,
-    entry: EntryFacts,
-    click: ClickFacts | None,
-    throttles: throttle.Throttles,
-) -> bool:
-    affiliate_id = click.network_affiliate_id if click is not None else draft.affiliate_id
-    percentage = throttle.share(throttles, offer.network_offer_id, affiliate_id)
-    if not percentage:
-        return False
-    if click is not None:
-        key: str | None = f"{click.transaction_id}:{entry.event_id}"
-    else:
-        key = draft.idempotency_key or (f"order:{draft.order_id}" if draft.order_id else None)
-    return throttle.holds_back(percentage, key)
 
 
 async def _insert(session: AsyncSession, batch: _Batch) -> None:
@@ -431,7 +396,7 @@ async def record_many(
         _check_amounts(draft)
     ctx = await _load(session, drafts)
     batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
-    pairs = _capped_pairs(drafts, ctx)
+    pairs = capped_pairs(drafts, ctx.clicks, ctx.offers)
     if pairs:
         batch.caps = await ConversionCaps.load(session, pairs, batch.now)
     results = [_build(draft, batch) for draft in drafts]

@@ -14,6 +14,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clicktrail.conversion.draft import ConversionDraft
+    from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
 
 #: (offer id, affiliate id or 0) -> percentage held back.
 Throttles = dict[tuple[int, int], Decimal]
@@ -45,3 +50,22 @@ def holds_back(percentage: Decimal, key: str | None) -> bool:
     if percentage >= 100:
         return True
     return bucket(key or secrets.token_hex(16)) < percentage * BUCKETS / 100
+
+
+def throttled(
+    draft: ConversionDraft,
+    offer: OfferFacts,
+    entry: EntryFacts,
+    click: ClickFacts | None,
+    throttles: Throttles,
+) -> bool:
+    """Whether a throttle holds this accepted conversion back."""
+    affiliate_id = click.network_affiliate_id if click is not None else draft.affiliate_id
+    percentage = share(throttles, offer.network_offer_id, affiliate_id)
+    if not percentage:
+        return False
+    if click is not None:
+        key: str | None = f"{click.transaction_id}:{entry.event_id}"
+    else:
+        key = draft.idempotency_key or (f"order:{draft.order_id}" if draft.order_id else None)
+    return holds_back(percentage, key)

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0025"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | None = None
 depends_on: str | None = None
 
