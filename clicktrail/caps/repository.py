@@ -11,6 +11,7 @@ from sqlalchemy import Row, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import Affiliate, CapCounter, CustomCapSetting, Network, Offer
 from clicktrail.models.caps_mixin import CAP_FIELDS
 
@@ -30,8 +31,13 @@ def _dialect(session: AsyncSession) -> str:
 # -- settings -----------------------------------------------------------------------------
 
 
+def _in_range(row_id: int) -> bool:
+    """Ids past the 32-bit columns name nothing (PostgreSQL refuses them as parameters)."""
+    return 1 <= row_id <= MAX_INT32
+
+
 async def setting(session: AsyncSession, setting_id: int) -> CustomCapSetting | None:
-    return await session.get(CustomCapSetting, setting_id)
+    return await session.get(CustomCapSetting, setting_id) if _in_range(setting_id) else None
 
 
 async def setting_for(
@@ -99,11 +105,11 @@ async def flush(session: AsyncSession) -> None:
 
 
 async def offer_by_id(session: AsyncSession, offer_id: int) -> Offer | None:
-    return await session.get(Offer, offer_id)
+    return await session.get(Offer, offer_id) if _in_range(offer_id) else None
 
 
 async def affiliate_by_id(session: AsyncSession, affiliate_id: int) -> Affiliate | None:
-    return await session.get(Affiliate, affiliate_id)
+    return await session.get(Affiliate, affiliate_id) if _in_range(affiliate_id) else None
 
 
 # -- limits -------------------------------------------------------------------------------
