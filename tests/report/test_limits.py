@@ -52,7 +52,7 @@ def _check_capped_heads(
     database_url: str, seeded: Seeded, path: str, narrow_passes: list[int]
 ) -> None:
     whole = {"from": seeded.start.date().isoformat(), "to": seeded.now.date().isoformat()}
-    limits: list[int | None] = [None, 1, 3, 7, 40, 10_000]
+    limits: list[int | None] = [None, 1, 7, 40, 10_000]
     reports = (
         ["sub2"],
         ["date", "sub2"],
@@ -64,8 +64,10 @@ def _check_capped_heads(
         ["hour", "sub2"],  # read by hour of day (ADR 0048)
         ["hour"],
     )
-    for columns in reports:
-        for tz in (67, 80):
+    # sub2 is read in both time zones; the other reports in one each, alternating.
+    for index, columns in enumerate(reports):
+        zones = (67, 80) if columns == ["sub2"] else ((67, 80)[index % 2],)
+        for tz in zones:
             body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
             narrow_before = len(narrow_passes)
             full, *capped = run_limits(database_url, body, limits)

@@ -8,8 +8,8 @@ Browser level (slow; real flows and screenshots): ``live_server`` (a real
 ``clicktrail serve`` per module and engine), ``browser`` (Chromium, once per module and engine),
 ``page`` (fails the test on a console error, a page error or a request that leaves the
 server's origin), ``shot(page, name)`` (PNGs at 1280 and 390 px in
-test-artifacts/screenshots/) and ``signed_in(page, role)``. Without a Chromium on the
-machine the browser tests are skipped with a message saying so.
+test-artifacts/screenshots/, on the SQLite run) and ``signed_in(page, role)``. Without a
+Chromium on the machine the browser tests are skipped with a message saying so.
 """
 
 from __future__ import annotations
@@ -106,8 +106,13 @@ def page(live_server: LiveServer, browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def shot() -> Callable[[Any, str], list[Path]]:
+def shot(live_server: LiveServer) -> Callable[[Any, str], list[Path]]:
+    """Screenshots are taken on the SQLite run only: the pages are the same on both
+    engines, and the PostgreSQL run would only write the same files again."""
+
     def _shot(page: Any, name: str) -> list[Path]:
+        if not live_server.database_url.startswith("sqlite"):
+            return []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         saved = []
         for width, height in WIDTHS:
