@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,16 @@ from clicktrail.meta.timezones import zone_for
 
 _ZERO = Decimal(0)
 _CONVERSION_METRICS = ("conversion", "payout", "revenue")
+
+
+#: Where each conversion metric sits in a counter cell: [conversions, payout, revenue].
+_INDEX = {"conversion": 0, "payout": 1, "revenue": 2}
+
+#: A counter's running values in this batch, mutated in place: [conversions, payout, revenue].
+Cell = list[Any]
+#: What one (offer, affiliate) pair checks and moves: (cell, metric index, limit) for every
+#: hard cap, and the cells (with their keys) every admitted conversion adds to.
+Plan = tuple[tuple[tuple[Cell, int, Decimal], ...], tuple[tuple[CounterKey, Cell], ...]]
 
 
 class ConversionCaps:
@@ -37,8 +48,9 @@ class ConversionCaps:
         self.offers = offers
         self.custom = custom
         self.starts = starts
-        self.counts = counts
+        self.cells: dict[CounterKey, Cell] = {key: list(value) for key, value in counts.items()}
         self.changed: set[CounterKey] = set()
+        self._plans: dict[tuple[int, int], Plan] = {}
 
     @classmethod
     async def load(
@@ -81,37 +93,59 @@ class ConversionCaps:
                 scopes.append(custom)
         return scopes
 
+    def _cell(self, key: CounterKey) -> Cell:
+        cell = self.cells.get(key)
+        if cell is None:
+            cell = self.cells[key] = [0, _ZERO, _ZERO]
+        return cell
+
+    def _plan(self, offer_id: int, affiliate_id: int) -> Plan:
+        """The pair's checks and counters, built once per batch: a conversion then costs a
+        comparison per hard cap and three additions per counter."""
+        checks: list[tuple[Cell, int, Decimal]] = []
+        moves: list[tuple[CounterKey, Cell]] = []
+        for scope in self._scopes(offer_id, affiliate_id):
+            if not scope.soft:
+                for period, metric, limit in scope.of_metric(*_CONVERSION_METRICS):
+                    cell = self._cell(
+                        (
+                            scope.offer_id,
+                            scope.affiliate_id,
+                            periods.CODES[period],
+                            self.starts[period],
+                        )
+                    )
+                    checks.append((cell, _INDEX[metric], limit))
+            for counter in _keys(scope, self.starts):
+                moves.append((counter, self._cell(counter)))
+        plan = self._plans[offer_id, affiliate_id] = (tuple(checks), tuple(moves))
+        return plan
+
     def admit(self, offer_id: int, affiliate_id: int, payout: Decimal, revenue: Decimal) -> bool:
         """Whether one more conversion with this money stays within every hard cap of the
         offer and the affiliate's custom setting; when it does, it is counted."""
-        scopes = self._scopes(offer_id, affiliate_id)
-        if not scopes:
+        plan = self._plans.get((offer_id, affiliate_id)) or self._plan(offer_id, affiliate_id)
+        checks, moves = plan
+        if not moves:
             return True
-        adds = {"conversion": Decimal(1), "payout": payout, "revenue": revenue}
-        for scope in scopes:
-            if scope.soft:
-                continue
-            for period, metric, limit in scope.of_metric(*_CONVERSION_METRICS):
-                current = self._current(scope, period, metric)
-                if current + adds[metric] > limit:
-                    return False
-        for scope in scopes:
-            for key in _keys(scope, self.starts):
-                conversions, paid, earned = self.counts.get(key, (0, _ZERO, _ZERO))
-                self.counts[key] = (conversions + 1, paid + payout, earned + revenue)
-                self.changed.add(key)
+        adds = (1, payout, revenue)
+        for cell, index, limit in checks:
+            if cell[index] + adds[index] > limit:
+                return False
+        changed = self.changed
+        for key, cell in moves:
+            cell[0] += 1
+            cell[1] += payout
+            cell[2] += revenue
+            changed.add(key)
         return True
-
-    def _current(self, scope: Scope, period: str, metric: str) -> Decimal:
-        key = (scope.offer_id, scope.affiliate_id, periods.CODES[period], self.starts[period])
-        conversions, payout, revenue = self.counts.get(key, (0, _ZERO, _ZERO))
-        if metric == "conversion":
-            return Decimal(conversions)
-        return payout if metric == "payout" else revenue
 
     async def save(self, session: AsyncSession) -> None:
         """Write the counters this batch moved (one statement)."""
-        await repository.save_counters(session, {key: self.counts[key] for key in self.changed})
+        cells = self.cells
+        await repository.save_counters(
+            session, {key: (cells[key][0], cells[key][1], cells[key][2]) for key in self.changed}
+        )
         self.changed.clear()
 
 
