@@ -59,11 +59,13 @@ class ConversionCaps:
         """Caps and locked counters for these (offer, affiliate) pairs, offers with caps
         enabled only (the caller passes no others)."""
         offer_ids = {offer_id for offer_id, _ in pairs}
-        zone = zone_for(await repository.network_timezone_id(session))
+        rows = await repository.offer_caps(session, offer_ids)
+        timezone_id = rows[0].network_timezone_id if rows else None
+        zone = zone_for(int(timezone_id) if timezone_id is not None else 67)
         starts = periods.starts(now, zone)
         offers = {
             row.network_offer_id: scope_of(row, row.network_offer_id, 0, soft=False, setting_id=0)
-            for row in await repository.offer_caps(session, offer_ids)
+            for row in rows
             if row.is_caps_enabled
         }
         custom = {

@@ -123,19 +123,23 @@ async def network_timezone_id(session: AsyncSession) -> int:
 
 
 async def offer_caps(session: AsyncSession, offer_ids: Collection[int]) -> list[Row[Any]]:
-    """(network_offer_id, name, is_caps_enabled, *CAP_FIELDS) of these offers (all offers
-    with caps enabled when ``offer_ids`` is empty)."""
+    """(network_offer_id, name, is_caps_enabled, *CAP_FIELDS, network_timezone_id) of these
+    offers (all offers with caps enabled when ``offer_ids`` is empty): the network's timezone
+    comes along so that a conversion batch reads its caps in one statement."""
+    timezone = select(Network.timezone_id).where(Network.network_id == NETWORK_ID).scalar_subquery()
     stmt = select(
         _OFFER.c.network_offer_id,
         _OFFER.c.name,
         _OFFER.c.is_caps_enabled,
         *(_OFFER.c[name] for name in CAP_FIELDS),
+        timezone.label("network_timezone_id"),
     ).order_by(_OFFER.c.network_offer_id)
     if offer_ids:
         stmt = stmt.where(_OFFER.c.network_offer_id.in_(sorted(offer_ids)))
     else:
         stmt = stmt.where(_OFFER.c.is_caps_enabled.is_(True))
-    return list((await session.execute(stmt)).all())
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows
 
 
 async def custom_caps(session: AsyncSession, offer_ids: Collection[int]) -> list[Row[Any]]:
@@ -198,11 +202,27 @@ async def lock_counters(
 ) -> dict[CounterKey, tuple[int, Decimal, Decimal]]:
     """(conversions, payout, revenue) of these counters, created at zero when missing and
     locked until the transaction ends on PostgreSQL, in key order so that concurrent batches
-    cannot deadlock (SQLite has one writer). Two statements whatever the number of keys."""
+    cannot deadlock (SQLite has one writer: one statement once the counters exist). Two
+    statements whatever the number of keys."""
     if not keys:
         return {}
     ordered = sorted(keys)
-    await session.execute(_ENSURE[_dialect(session)], [_zero_row(key) for key in ordered])
+    dialect = _dialect(session)
+    if dialect == "sqlite":
+        # One writer holds the database: read what exists, create the rest at zero.
+        found = await _read_counters(session, ordered)
+        missing = [key for key in ordered if key not in found]
+        if missing:
+            await session.execute(_ENSURE[dialect], [_zero_row(key) for key in missing])
+            found.update(dict.fromkeys(missing, (0, Decimal(0), Decimal(0))))
+        return found
+    await session.execute(_ENSURE[dialect], [_zero_row(key) for key in ordered])
+    return await _read_counters(session, ordered)
+
+
+async def _read_counters(
+    session: AsyncSession, ordered: list[CounterKey]
+) -> dict[CounterKey, tuple[int, Decimal, Decimal]]:
     stmt = (
         select(*_KEY_COLUMNS, _COUNTER.c.conversions, _COUNTER.c.payout, _COUNTER.c.revenue)
         .where(tuple_(*_KEY_COLUMNS).in_(ordered))
