@@ -7,15 +7,16 @@ update, rollup, outbox, commit). Each database is measured twice in the same run
 group-commit writer (batches up to 1000) and with batches of 1 (one commit per postback),
 and the ratio is reported. One more run has caps enabled on the offer (conversion, payout
 and revenue caps in every period, and a custom cap setting for the affiliate, none of them
-reached), to show what checking and counting caps in the batch costs (issue 18's budget:
-0.8x the rate without). ``CLICKTRAIL_BENCH_CAPS_ONLY=1`` runs only that pair. Afterwards
+reached) and a custom payout for the affiliate, to show what checking and counting caps and
+pricing through the custom settings cost in the batch (issue 18's budget: 0.8x the rate
+without). ``CLICKTRAIL_BENCH_CAPS_ONLY=1`` runs only that pair. Afterwards
 the database must hold at least as many conversions
 as wrk counted 2xx answers (an acknowledged postback is committed).
 
 Needs ``wrk`` (``apt-get install -y wrk``). PostgreSQL: CLICKTRAIL_BENCH_POSTGRES_URL
 (default postgresql+asyncpg://postgres@127.0.0.1:5432/postgres; skipped if unreachable).
-``CLICKTRAIL_BENCH_CUSTOM_PAYOUT=1`` also gives every offer a custom payout for its affiliate
-(ADR 0094), so every postback is priced through the custom settings loaded per batch.
+``CLICKTRAIL_BENCH_CUSTOM_PAYOUT=1`` also gives the offer of every other run a custom payout
+for its affiliate (ADR 0094).
 """
 
 from __future__ import annotations
