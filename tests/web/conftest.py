@@ -15,6 +15,7 @@ Chromium on the machine the browser tests are skipped with a message saying so.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from clicktrail.app import ClicktrailApp
 from clicktrail.models import User
@@ -117,6 +119,20 @@ def shot(live_server: LiveServer) -> Callable[[Any, str], list[Path]]:
         saved = []
         for width, height in WIDTHS:
             page.set_viewport_size({"width": width, "height": height})
+            # Let the page lay itself out at the new width (Chart.js resizes its canvas on
+            # the next frames), so the shot is what a browser of that width shows.
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
+            with contextlib.suppress(PlaywrightTimeout):  # asserted just below
+                page.wait_for_function(
+                    "() => document.documentElement.scrollWidth <= window.innerWidth",
+                    timeout=2000,
+                )
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, f"{name} is {overflow} px wider than a {width} px screen"
             path = SCREENSHOTS / f"{name}-{width}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
