@@ -176,10 +176,18 @@ def _offers_stmt(dialect: str) -> Any:
         .where(custom.c.network_offer_id == offer.c.network_offer_id)
         .exists()
     )
+    # Likewise for throttles: a batch whose offers have none never runs the throttle query.
+    throttle = cast(Table, ConversionThrottle.__table__)
+    has_throttle = (
+        select(throttle.c.network_offer_id)
+        .where(throttle.c.network_offer_id == offer.c.network_offer_id)
+        .exists()
+    )
     return (
         select(
             *(offer.c[name] for name in _OFFER_COLUMNS),
             advertiser.c.verification_token,
+            has_throttle.label("has_throttle"),
             has_custom.label("has_custom"),
         )
         .outerjoin(advertiser, advertiser.c.network_advertiser_id == offer.c.network_advertiser_id)
@@ -227,12 +235,13 @@ async def active_throttles(
 
 async def offers_and_tokens(
     session: AsyncSession, offer_ids: Collection[int]
-) -> tuple[dict[int, OfferFacts], dict[int, str]]:
-    """Offers with their payout/revenue entries and active custom settings, and their
-    advertisers' verification tokens (advertiser id -> token). The settings cost one query
-    per batch, and none when no offer of the batch has any."""
+) -> tuple[dict[int, OfferFacts], dict[int, str], set[int]]:
+    """Offers with their payout/revenue entries and active custom settings, their
+    advertisers' verification tokens (advertiser id -> token), and which of them have a
+    conversion throttle. The settings cost one query per batch, and none when no offer of the
+    batch has any."""
     if not offer_ids:
-        return {}, {}
+        return {}, {}, set()
     dialect = _dialect(session)
     ids = {"ids": sorted(offer_ids)}
     found = (await session.execute(_OFFERS[dialect], ids)).all()
@@ -246,14 +255,17 @@ async def offers_and_tokens(
             custom.setdefault(row.network_offer_id, []).append(rate_of(row))
     offers: dict[int, OfferFacts] = {}
     tokens: dict[int, str] = {}
-    for *columns, token, _has_custom in found:
+    throttled: set[int] = set()
+    for *columns, token, has_throttle, _has_custom in found:
         offer_id = columns[0]
         offer = OfferFacts._make(
             [*columns, tuple(entries.get(offer_id, ())), tuple(custom.get(offer_id, ()))]
         )
         offers[offer.network_offer_id] = offer
         tokens[offer.network_advertiser_id] = token or ""
-    return offers, tokens
+        if has_throttle:
+            throttled.add(offer.network_offer_id)
+    return offers, tokens, throttled
 
 
 async def existing_affiliate_ids(session: AsyncSession, affiliate_ids: Collection[int]) -> set[int]:

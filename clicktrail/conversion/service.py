@@ -119,7 +119,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     clicks = await repository.click_facts(session, tids)
     offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
     offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
-    offers, tokens = await repository.offers_and_tokens(session, offer_ids)
+    offers, tokens, throttled = await repository.offers_and_tokens(session, offer_ids)
     affiliate_ids = {
         d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
     }
@@ -145,7 +145,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
         and offers[c.network_offer_id].is_order_id_deduplicated
     }
     by_key = await repository.by_idempotency_keys(session, keys)
-    throttles = await repository.active_throttles(session, offers.keys())
+    throttles = await repository.active_throttles(session, throttled)
     return _Context(clicks, offers, affiliates, tokens, accepted, by_key, throttles)
 
 
