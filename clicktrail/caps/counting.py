@@ -1,11 +1,12 @@
 """Conversion caps, checked and counted inside the transaction that records the conversions.
 
 The conversion service builds a :class:`ConversionCaps` once per batch, and only when an
-offer of the batch has ``is_caps_enabled``: it loads the offers' caps and custom cap
-settings and locks their counters for the current periods (PostgreSQL: ``SELECT … FOR
+offer of the batch has ``is_caps_enabled``: it takes the offers' caps and custom cap
+settings (read once per cache generation and database, kept in the process until the
+generation moves) and locks their counters for the current periods (PostgreSQL: ``SELECT … FOR
 UPDATE`` in key order, after creating missing rows; SQLite has one writer). Each accepted
 conversion is then admitted or refused in memory, in batch order, and :meth:`save` writes
-the counters back before the transaction commits: a handful of statements per batch,
+the counters back before the transaction commits: two or three statements per batch,
 whatever its size, and exact however many processes record conversions at once.
 """
 
@@ -14,16 +15,20 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.caps import periods, repository
 from clicktrail.caps.limits import Scope, scope_of
 from clicktrail.caps.repository import CounterKey
+from clicktrail.kit.genmemo import GenerationMemo
 from clicktrail.meta.timezones import zone_for
 
 _ZERO = Decimal(0)
+#: Everflow's timezone 67 (UTC), for a network without one.
+_UTC_ZONE = zone_for(67)
 _CONVERSION_METRICS = ("conversion", "payout", "revenue")
 
 
@@ -54,30 +59,27 @@ class ConversionCaps:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, pairs: Collection[tuple[int, int]], now: datetime
+        cls,
+        session: AsyncSession,
+        pairs: Collection[tuple[int, int]],
+        now: datetime,
+        generation: int,
     ) -> ConversionCaps:
         """Caps and locked counters for these (offer, affiliate) pairs, offers with caps
-        enabled only (the caller passes no others)."""
-        offer_ids = {offer_id for offer_id, _ in pairs}
-        rows = await repository.offer_caps(session, offer_ids)
-        timezone_id = rows[0].network_timezone_id if rows else None
-        zone = zone_for(int(timezone_id) if timezone_id is not None else 67)
+        enabled only (the caller passes no others). The caps are read once per cache
+        ``generation`` (the one the batch read its offers at); the counters every batch."""
+        held = _SETTINGS.at(session.get_bind(), generation)
+        missing = {offer_id for offer_id, _ in pairs} - held.keys()
+        if missing:
+            held.update(await _load_settings(session, missing))
+        settings = [held[offer_id] for offer_id in sorted({offer_id for offer_id, _ in pairs})]
+        zone = next((s.zone for s in settings if s.offer is not None), _UTC_ZONE)
         starts = periods.starts(now, zone)
-        offers = {
-            row.network_offer_id: scope_of(row, row.network_offer_id, 0, soft=False, setting_id=0)
-            for row in rows
-            if row.is_caps_enabled
-        }
+        offers = {s.offer.offer_id: s.offer for s in settings if s.offer is not None}
         custom = {
-            (row.network_offer_id, row.network_affiliate_id): scope_of(
-                row,
-                row.network_offer_id,
-                row.network_affiliate_id,
-                soft=row.is_soft_cap,
-                setting_id=row.network_custom_cap_setting_id,
-            )
-            for row in await repository.custom_caps(session, offers)
-            if (row.network_offer_id, row.network_affiliate_id) in pairs
+            (offer_id, affiliate_id): scope
+            for offer_id, affiliate_id in pairs
+            if offer_id in offers and (scope := held[offer_id].custom.get(affiliate_id)) is not None
         }
         keys: set[CounterKey] = set()
         for scope in (*offers.values(), *custom.values()):
@@ -149,6 +151,49 @@ class ConversionCaps:
             session, {key: (cells[key][0], cells[key][1], cells[key][2]) for key in self.changed}
         )
         self.changed.clear()
+
+
+class _OfferSettings(NamedTuple):
+    """An offer's caps as conversions read them: its own (None when caps are off), its
+    custom cap settings by affiliate, and the network's timezone for the periods."""
+
+    offer: Scope | None
+    custom: dict[int, Scope]
+    zone: ZoneInfo
+
+
+#: Offers' cap settings, per database, while the cache generation stands.
+_SETTINGS: GenerationMemo[int, _OfferSettings] = GenerationMemo()
+
+
+async def _load_settings(
+    session: AsyncSession, offer_ids: Collection[int]
+) -> dict[int, _OfferSettings]:
+    """Two statements: the offers' caps (and the network timezone), their custom settings."""
+    rows = await repository.offer_caps(session, offer_ids)
+    enabled = [row.network_offer_id for row in rows if row.is_caps_enabled]
+    custom: dict[int, dict[int, Scope]] = {}
+    for row in await repository.custom_caps(session, enabled):
+        custom.setdefault(row.network_offer_id, {})[row.network_affiliate_id] = scope_of(
+            row,
+            row.network_offer_id,
+            row.network_affiliate_id,
+            soft=row.is_soft_cap,
+            setting_id=row.network_custom_cap_setting_id,
+        )
+    loaded = {}
+    for row in rows:
+        timezone_id = row.network_timezone_id
+        offer_id = row.network_offer_id
+        loaded[offer_id] = _OfferSettings(
+            scope_of(row, offer_id, 0, soft=False, setting_id=0) if row.is_caps_enabled else None,
+            custom.get(offer_id, {}),
+            zone_for(int(timezone_id)) if timezone_id is not None else _UTC_ZONE,
+        )
+    # An offer that is gone has no caps to count.
+    for offer_id in set(offer_ids) - loaded.keys():
+        loaded[offer_id] = _OfferSettings(None, {}, _UTC_ZONE)
+    return loaded
 
 
 def _keys(scope: Scope, starts: dict[str, date]) -> list[CounterKey]:

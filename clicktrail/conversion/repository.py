@@ -12,11 +12,13 @@ from sqlalchemy import ColumnElement, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion.reasons import ACCEPTED_CODES
+from clicktrail.kit.genmemo import GenerationMemo
 from clicktrail.kit.rowinsert import RowInserter
 from clicktrail.kit.sqlin import in_list
 from clicktrail.models import (
     Advertiser,
     Affiliate,
+    CacheGeneration,
     Click,
     Conversion,
     ConversionChange,
@@ -25,6 +27,7 @@ from clicktrail.models import (
     Offer,
     OfferPayoutRevenue,
 )
+from clicktrail.models.cache_generation import ROW_ID as GENERATION_ROW
 from clicktrail.offer.custom_rules import CustomRate, rate_of
 
 
@@ -167,6 +170,11 @@ _CUSTOM_TABLE = cast(Table, CustomPayoutRevenue.__table__)
 _OFFER_COLUMNS = OfferFacts._fields[:-2]
 
 
+_GENERATION = (
+    select(CacheGeneration.generation).where(CacheGeneration.id == GENERATION_ROW).scalar_subquery()
+)
+
+
 def _offers_stmt(dialect: str) -> Any:
     offer, advertiser, custom = _OFFER_TABLE, _ADVERTISER_TABLE, _CUSTOM_TABLE
     # Whether the offer has a custom setting: an index probe per offer, so a batch whose
@@ -189,6 +197,9 @@ def _offers_stmt(dialect: str) -> Any:
             advertiser.c.verification_token,
             has_throttle.label("has_throttle"),
             has_custom.label("has_custom"),
+            # The cache generation, read in the same snapshot: what the batch may reuse of
+            # the settings it loaded before (kit/genmemo.py).
+            _GENERATION.label("generation"),
         )
         .outerjoin(advertiser, advertiser.c.network_advertiser_id == offer.c.network_advertiser_id)
         .where(in_list(offer.c.network_offer_id, "ids", dialect))
@@ -233,39 +244,56 @@ async def active_throttles(
     return {(int(o), int(a)): Decimal(p) for o, a, p in result}
 
 
-async def offers_and_tokens(
-    session: AsyncSession, offer_ids: Collection[int]
-) -> tuple[dict[int, OfferFacts], dict[int, str], set[int]]:
+class OfferBatch(NamedTuple):
+    """What a conversion batch reads of its offers."""
+
+    offers: dict[int, OfferFacts]
+    #: Advertiser id -> verification token.
+    tokens: dict[int, str]
+    #: The offers with a conversion throttle.
+    throttled: set[int]
+    #: The cache generation the offers were read at.
+    generation: int
+
+
+#: Offers' active custom payout/revenue settings, per database, while the generation stands.
+_CUSTOM_RATES: GenerationMemo[int, tuple[CustomRate, ...]] = GenerationMemo()
+
+
+async def offers_and_tokens(session: AsyncSession, offer_ids: Collection[int]) -> OfferBatch:
     """Offers with their payout/revenue entries and active custom settings, their
-    advertisers' verification tokens (advertiser id -> token), and which of them have a
-    conversion throttle. The settings cost one query per batch, and none when no offer of the
-    batch has any."""
+    advertisers' verification tokens, which of them have a conversion throttle, and the
+    cache generation. The settings cost one query when an offer of the batch has some that
+    were not loaded at this generation, and none otherwise."""
     if not offer_ids:
-        return {}, {}, set()
+        return OfferBatch({}, {}, set(), 0)
     dialect = _dialect(session)
     ids = {"ids": sorted(offer_ids)}
     found = (await session.execute(_OFFERS[dialect], ids)).all()
     entries: dict[int, list[EntryFacts]] = {}
     for row in await session.execute(_ENTRIES[dialect], ids):
         entries.setdefault(row.network_offer_id, []).append(EntryFacts(*row))
-    custom: dict[int, list[CustomRate]] = {}
-    with_custom = sorted(row[0] for row in found if row[-1])
-    if with_custom:
-        for row in await session.execute(_CUSTOM[dialect], {"ids": with_custom}):
-            custom.setdefault(row.network_offer_id, []).append(rate_of(row))
+    generation = int(found[0].generation or 0) if found else 0
+    custom = _CUSTOM_RATES.at(session.get_bind(), generation)
+    missing = sorted(row[0] for row in found if row.has_custom and row[0] not in custom)
+
+    if missing:
+        loaded: dict[int, list[CustomRate]] = {}
+        for row in await session.execute(_CUSTOM[dialect], {"ids": missing}):
+            loaded.setdefault(row.network_offer_id, []).append(rate_of(row))
+        custom.update({offer_id: tuple(loaded.get(offer_id, ())) for offer_id in missing})
     offers: dict[int, OfferFacts] = {}
     tokens: dict[int, str] = {}
     throttled: set[int] = set()
-    for *columns, token, has_throttle, _has_custom in found:
+    for *columns, token, has_throttle, has_custom, _generation in found:
         offer_id = columns[0]
-        offer = OfferFacts._make(
-            [*columns, tuple(entries.get(offer_id, ())), tuple(custom.get(offer_id, ()))]
-        )
+        rates = custom.get(offer_id, ()) if has_custom else ()
+        offer = OfferFacts._make([*columns, tuple(entries.get(offer_id, ())), rates])
         offers[offer.network_offer_id] = offer
         tokens[offer.network_advertiser_id] = token or ""
         if has_throttle:
             throttled.add(offer.network_offer_id)
-    return offers, tokens, throttled
+    return OfferBatch(offers, tokens, throttled, generation)
 
 
 async def existing_affiliate_ids(session: AsyncSession, affiliate_ids: Collection[int]) -> set[int]:

@@ -91,6 +91,8 @@ class _Context:
     tokens: dict[int, str]
     accepted: set[tuple[str, int]]
     by_key: dict[str, Conversion]
+    #: The cache generation the offers were read at.
+    generation: int
     #: Active conversion throttles of the batch's offers (usually none).
     throttles: throttle.Throttles = field(default_factory=dict)
 
@@ -119,7 +121,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     clicks = await repository.click_facts(session, tids)
     offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
     offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
-    offers, tokens, throttled = await repository.offers_and_tokens(session, offer_ids)
+    offers, tokens, throttled, generation = await repository.offers_and_tokens(session, offer_ids)
     affiliate_ids = {
         d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
     }
@@ -146,7 +148,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     }
     by_key = await repository.by_idempotency_keys(session, keys)
     throttles = await repository.active_throttles(session, throttled)
-    return _Context(clicks, offers, affiliates, tokens, accepted, by_key, throttles)
+    return _Context(clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles)
 
 
 def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
@@ -398,7 +400,7 @@ async def record_many(
     batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
     pairs = capped_pairs(drafts, ctx.clicks, ctx.offers)
     if pairs:
-        batch.caps = await ConversionCaps.load(session, pairs, batch.now)
+        batch.caps = await ConversionCaps.load(session, pairs, batch.now, ctx.generation)
     results = [_build(draft, batch) for draft in drafts]
     if batch.new:
         try:

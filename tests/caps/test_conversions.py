@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from clicktrail.caps import periods
+from clicktrail.caps import periods, repository
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.service import record_many
 from clicktrail.db import Database
@@ -142,3 +146,26 @@ async def test_concurrent_batches_never_approve_past_the_cap(db: Database) -> No
     assert len(rows) == 64
     assert sum(1 for r in rows if r.status == "approved") == 10
     assert sum(1 for r in rows if r.error_code == 4) == 54
+
+
+async def test_caps_are_read_once_per_cache_generation(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offer = await make_offer(db)
+    affiliate = await make_affiliate(db)
+    await set_caps(db, offer, daily_conversion_cap=1)
+    reads: list[Collection[int]] = []
+    read_caps = repository.offer_caps
+
+    async def _counted(session: AsyncSession, offer_ids: Collection[int]) -> list[Any]:
+        reads.append(offer_ids)
+        return await read_caps(session, offer_ids)
+
+    monkeypatch.setattr(repository, "offer_caps", _counted)
+    assert [c.error_code for c in await postbacks(db, offer, affiliate, 2)] == [0, 4]
+    assert [c.error_code for c in await postbacks(db, offer, affiliate, 1)] == [4]
+    assert len(reads) == 1
+    # Raising the cap moves the cache generation: the next batch reads it again.
+    await set_caps(db, offer, daily_conversion_cap=3)
+    assert [c.error_code for c in await postbacks(db, offer, affiliate, 3)] == [0, 0, 4]
+    assert len(reads) == 2

@@ -89,7 +89,7 @@ async def test_postbacks_are_priced_by_the_winning_setting(
     assert reporting["revenue"] == 48
 
 
-async def test_a_batch_loads_custom_settings_once_and_only_when_there_are_any(
+async def test_a_batch_loads_custom_settings_once_per_generation_and_only_when_there_are_any(
     db: Database, client: httpx.AsyncClient, network_headers: dict[str, str]
 ) -> None:
     plain, custom = await make_offer(db), await make_offer(db)
@@ -119,6 +119,19 @@ async def test_a_batch_loads_custom_settings_once_and_only_when_there_are_any(
         assert await _batch(plain, plain) == [Decimal(5), Decimal(5)]
         assert statements == []
         assert await _batch(custom, plain, custom) == [Decimal(6), Decimal(5), Decimal(6)]
+        assert len(statements) == 1
+        # Kept while the cache generation stands; an API change moves it and is read again.
+        assert await _batch(custom) == [Decimal(6)]
+        assert len(statements) == 1
+        setting_id = created.json()["network_custom_payout_revenue_setting_id"]
+        changed = await client.put(
+            f"{URL}/{setting_id}",
+            json=setting_body(custom.network_offer_id, payout_amount=9),
+            headers=network_headers,
+        )
+        assert changed.status_code == 200, changed.text
+        statements.clear()  # the API's own checks read the settings too
+        assert await _batch(custom) == [Decimal(9)]
         assert len(statements) == 1
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", _seen)
