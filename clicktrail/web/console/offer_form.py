@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from clicktrail.models import Offer
+from clicktrail.models.caps_mixin import CAP_FIELDS
 from clicktrail.offer.schemas import MAX_ENTRIES, OfferIn
 from clicktrail.web.console.forms import FORM, FormState, build, texts
 
@@ -34,7 +35,10 @@ CHECKBOXES = (
     "is_allow_duplicate_conversion",
     "is_block_robots",
     "is_block_proxy",
+    "is_caps_enabled",
 )
+#: Everflow's sixteen cap inputs (0 = no cap); a post without them keeps the stored caps.
+CAPS = CAP_FIELDS
 ENTRY_TEXTS = (
     "network_offer_payout_revenue_id",
     "entry_name",
@@ -73,8 +77,10 @@ def new_form() -> FormState:
         is_allow_duplicate_conversion=False,
         is_block_robots=False,
         is_block_proxy=False,
+        is_caps_enabled=False,
         default_entry="0",
     )
+    values.update(dict.fromkeys(CAPS, "0"))
     values["entries"] = [blank_entry()]
     return FormState(values=values)
 
@@ -84,6 +90,7 @@ def offer_form(offer: Offer) -> FormState:
     values: dict[str, Any] = {name: str(getattr(offer, name) or "") for name in SCALARS}
     for name in CHECKBOXES:
         values[name] = bool(getattr(offer, name))
+    values.update({name: _plain(Decimal(getattr(offer, name))) for name in CAPS})
     entries = sorted(
         offer.payout_revenue, key=lambda e: (not e.is_default, e.network_offer_payout_revenue_id)
     )
@@ -129,6 +136,13 @@ def read_post(form: Mapping[str, Any]) -> FormState:
     values: dict[str, Any] = {name: value.strip() for name, value in texts(form, SCALARS).items()}
     for name in CHECKBOXES:
         values[name] = name in form
+    # A cap left empty is no cap; one the post lacks keeps its stored value (None).
+    values.update(
+        {
+            name: text.strip() or "0" if name in form else None
+            for name, text in texts(form, CAPS).items()
+        }
+    )
     values["default_entry"] = texts(form, ["default_entry"])["default_entry"]
     rows = _posted_rows(form)
     if not rows or not _is_blank(rows[-1]):
@@ -155,6 +169,9 @@ def to_body(state: FormState, base: Mapping[str, Any]) -> tuple[OfferIn | None, 
             data[name] = text
     for name in CHECKBOXES:
         data[name] = values[name]
+    for name in CAPS:
+        if values[name] is not None:
+            data[name] = values[name]
     entries: list[dict[str, Any]] = []
     rows: list[int] = []
     for index, row in enumerate(values["entries"]):
@@ -175,7 +192,7 @@ def to_body(state: FormState, base: Mapping[str, Any]) -> tuple[OfferIn | None, 
 
 
 def inputs_of_body(entries: int) -> list[str]:
-    return [*SCALARS, *CHECKBOXES, ENTRY_LIST, *entry_inputs(entries)]
+    return [*SCALARS, *CHECKBOXES, *CAPS, ENTRY_LIST, *entry_inputs(entries)]
 
 
 def to_form_errors(errors: Mapping[str, str], rows: list[int]) -> dict[str, str]:
@@ -187,7 +204,7 @@ def to_form_errors(errors: Mapping[str, str], rows: list[int]) -> dict[str, str]
             index = int(parts[1])
             if index < len(rows):
                 name = f"{ENTRY_LIST}.{rows[index]}.{parts[2]}"
-        elif name == FORM or name not in (*SCALARS, *CHECKBOXES, ENTRY_LIST):
+        elif name == FORM or name not in (*SCALARS, *CHECKBOXES, *CAPS, ENTRY_LIST):
             name = FORM
         mapped.setdefault(name, message)
     return mapped

@@ -309,3 +309,34 @@ async def test_roles_and_csrf(web_client: httpx.AsyncClient, db: Database) -> No
     assert missing.status_code == 404
     huge = await web_client.get("/app/offers/99999999999")
     assert huge.status_code in (400, 404)
+
+
+async def test_caps_are_set_and_shown_from_the_console(
+    web_client: httpx.AsyncClient, db: Database
+) -> None:
+    advertiser = await make_advertiser(db)
+    await sign_in_as(web_client, db, "manager")
+    token = await csrf(web_client, "/app/offers/new")
+    form = _form(advertiser.network_advertiser_id, token)
+    form.update(is_caps_enabled="on", daily_conversion_cap="20", monthly_payout_cap="150.5")
+    created = await web_client.post("/app/offers/new", data=form)
+    assert created.status_code == 303, created.text
+    [offer] = await _offers(db)
+    assert offer.is_caps_enabled
+    assert (offer.daily_conversion_cap, offer.monthly_payout_cap) == (20, Decimal("150.5"))
+    assert offer.global_click_cap == 0
+
+    detail = await web_client.get(created.headers["location"])
+    assert "daily conversion 20" in unescape(detail.text)
+    edit = await web_client.get(f"/app/offers/{offer.network_offer_id}/edit")
+    assert 'name="daily_conversion_cap"' in edit.text and 'value="20"' in edit.text
+
+    bad = dict(form, daily_conversion_cap="-1")
+    refused = await web_client.post(f"/app/offers/{offer.network_offer_id}/edit", data=bad)
+    assert refused.status_code == 400
+    assert 'name="daily_conversion_cap" value="-1" aria-invalid="true"' in refused.text
+    assert 'id="f-daily_conversion_cap-help" class="field-error">Input should be greater' in (
+        refused.text
+    )
+    [offer] = await _offers(db)
+    assert offer.daily_conversion_cap == 20  # nothing stored from the refused post
