@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-Source = Literal["postback", "api", "api_transaction", "scaleo", "referral"]
+Source = Literal["postback", "api", "api_transaction", "scaleo", "referral", "sdk"]
 #: Statuses a caller may ask for; ``None`` lets the rules decide (approved unless refused).
 RequestedStatus = Literal["approved", "pending", "rejected"]
 

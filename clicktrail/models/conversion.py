@@ -45,7 +45,7 @@ class Conversion(Base):
     original_status: Mapped[str] = mapped_column(String(32), default="")
     error_code: Mapped[int] = mapped_column(default=0)
     error_message: Mapped[str] = mapped_column(String(255), default="")
-    #: How it arrived: postback | api | api_transaction | scaleo | referral
+    #: How it arrived: postback | api | api_transaction | scaleo | referral | sdk
     source: Mapped[str] = mapped_column(String(16), default="postback")
     created_at: Mapped[datetime]
     click_at: Mapped[datetime | None]

@@ -12,6 +12,10 @@ A plain ASGI callable (no framework on the hot path):
   ``{"transaction_id": "…"}``; an unresolved link is recorded too and answered with an
   Everflow-style JSON error naming the parameter.
 * ``GET|POST /``: the advertiser postback (clicktrail.conversion.postback_endpoint).
+* ``GET /scripts/main.js``, ``GET /sdk/click``, ``GET /sdk/conversion`` (and their
+  ``OPTIONS`` preflights): the JavaScript SDK and its direct-link click and conversion
+  (clicktrail/tracking/sdk.py). ``/sdk/click`` records the click like a redirect does and
+  answers its transaction id only once it is committed.
 
 ``HEAD`` is safe (docs/adr/0065-head-writes-nothing.md): on a link it answers what a GET
 would (status and ``Location``, for a first visit) and records nothing; on ``/`` it is
@@ -30,8 +34,9 @@ from clicktrail.abuse.guards import guards_of
 from clicktrail.conversion.postback_endpoint import advertiser_postback
 from clicktrail.kit.asgi import respond
 from clicktrail.state import AppState
-from clicktrail.tracking import codes
+from clicktrail.tracking import codes, sdk
 from clicktrail.tracking.components import TrackingComponents, tracking_components
+from clicktrail.tracking.cors import cors_headers, preflight
 from clicktrail.tracking.draft import Draft, Visit
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import parse_id, parse_query
@@ -75,6 +80,8 @@ class TrackingApp:
         self.cache = components.cache
         self.client_ip = components.client_ip
         self.guards = guards_of(state)
+        self.script = sdk.SdkScript()
+        self.sdk_conversions = sdk.SdkConversions(self.cache)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,6 +101,9 @@ class TrackingApp:
                 return
             await respond(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return
+        if path.startswith(("/sdk/", "/scripts/")):
+            await self._sdk(scope, receive, send, path, method)
+            return
         if method not in ("GET", "HEAD"):
             await respond(send, 405, [_TEXT, (b"allow", b"GET, HEAD")], b"Method Not Allowed")
             return
@@ -107,6 +117,28 @@ class TrackingApp:
                 await self._link(scope, send, (parts[0], parts[1]), json=False)
             else:
                 await respond(send, 404, [_TEXT], _NOT_FOUND_BODY)
+
+    async def _sdk(self, scope: Scope, receive: Receive, send: Send, path: str, method: str) -> None:
+        if path == sdk.SCRIPT_PATH:
+            if method in ("GET", "HEAD"):
+                await self.script.serve(scope, send)
+            else:
+                await respond(send, 405, [_TEXT, (b"allow", b"GET, HEAD")], b"Method Not Allowed")
+            return
+        if path not in (sdk.CLICK_PATH, sdk.CONVERSION_PATH):
+            await respond(send, 404, [_TEXT], _NOT_FOUND_BODY)
+            return
+        if method == "OPTIONS":
+            await preflight(scope, send)
+        elif method != "GET":  # HEAD too: both calls record something
+            headers = [_TEXT, (b"allow", b"GET, OPTIONS"), *cors_headers(scope)]
+            await respond(send, 405, headers, b"Method Not Allowed")
+        elif path == sdk.CLICK_PATH:
+            await self._link(scope, send, None, json=True, browser=True)
+        else:
+            cap = self.guards.unknown_postbacks
+            address = (self._visit(scope).ip or "-") if cap is not None else ""
+            await self.sdk_conversions(scope, receive, send, cap, address)
 
     def _visit(self, scope: Scope) -> Visit:
         found: dict[bytes, bytes] = {}
@@ -128,8 +160,16 @@ class TrackingApp:
         )
 
     async def _link(
-        self, scope: Scope, send: Send, link_codes: tuple[str, str] | None, *, json: bool
+        self,
+        scope: Scope,
+        send: Send,
+        link_codes: tuple[str, str] | None,
+        *,
+        json: bool,
+        browser: bool = False,
     ) -> None:
+        """Record one click and answer it: a redirect, ``/clk``'s JSON, or (``browser``) the
+        SDK's JSON with CORS headers and the tracking host's cookie."""
         query = parse_query(scope["query_string"])
         if link_codes is not None:
             affiliate_id = codes.decode("affiliate", link_codes[0])
@@ -138,12 +178,14 @@ class TrackingApp:
             offer_id = parse_id(query.routing.get("oid"))
             affiliate_id = parse_id(query.routing.get("affid"))
         visit = self._visit(scope)
+        extra = cors_headers(scope) if browser else []
         clicks = self.guards.clicks
         if clicks is not None:  # opt-in: every click counts per address
             address = visit.ip or "-"
             if clicks.blocked(address) or not (await clicks.admit(address)).allowed:
                 retry = str(clicks.retry_after(address)).encode()
-                await respond(send, 429, [_TEXT, _NO_STORE, (b"retry-after", retry)], _BUSY_BODY)
+                headers = [_TEXT, _NO_STORE, (b"retry-after", retry), *extra]
+                await respond(send, 429, headers, _BUSY_BODY)
                 return
         await self.cache.sync(offer_id, affiliate_id)
         draft = self.recorder.draft(offer_id, affiliate_id, query, visit)
@@ -155,10 +197,12 @@ class TrackingApp:
             try:
                 unique = await self.writer.submit(draft.row, draft.window)
             except WriterUnavailable:
-                headers = [_TEXT, _NO_STORE, (b"retry-after", b"1")]
+                headers = [_TEXT, _NO_STORE, (b"retry-after", b"1"), *extra]
                 await respond(send, 503, headers, _UNAVAILABLE_BODY)
                 return
-        if json:
+        if browser:
+            await sdk.answer_click(scope, send, draft, offer_id is None, self.client_ip)
+        elif json:
             await self._answer_json(send, draft, offer_id is None)
         else:
             await self._redirect(send, draft, unique)
@@ -198,15 +242,9 @@ class TrackingApp:
             body = orjson.dumps({"transaction_id": row["transaction_id"]})
             await respond(send, 200, [_JSON, _NO_STORE], body)
             return
-        subject = draft.refusal.subject
-        if subject == "link":
-            field = "oid" if bad_offer_id else "affid"
-            status, message = 400, f"{field}: a positive integer id is required"
-        elif subject in ("offer", "affiliate"):
-            field = "oid" if subject == "offer" else "affid"
-            status, message = 404, f"{field}: {draft.refusal.message.lower()}"
-        else:
-            status, message = 400, draft.refusal.message
+        status, field, message = sdk.link_error(draft, bad_offer_id)
+        if field:
+            message = f"{field}: {message}"
         body = orjson.dumps({"Error": message, "error": message})
         await respond(send, status, [_JSON, _NO_STORE], body)
 
