@@ -118,7 +118,9 @@ class TrackingApp:
             else:
                 await respond(send, 404, [_TEXT], _NOT_FOUND_BODY)
 
-    async def _sdk(self, scope: Scope, receive: Receive, send: Send, path: str, method: str) -> None:
+    async def _sdk(
+        self, scope: Scope, receive: Receive, send: Send, path: str, method: str
+    ) -> None:
         if path == sdk.SCRIPT_PATH:
             if method in ("GET", "HEAD"):
                 await self.script.serve(scope, send)

@@ -114,9 +114,9 @@ async def answer_click(
     row = draft.row
     if draft.refusal:
         status, field, message = link_error(draft, bad_offer_id)
-        code, body = sdk_error(field, message, status)
-        body["error_code"] = int(draft.refusal)
-        await answer(send, scope, code, orjson.dumps(body))
+        code, error = sdk_error(field, message, status)
+        error["error_code"] = int(draft.refusal)
+        await answer(send, scope, code, orjson.dumps(error))
         return
     transaction_id: str = row["transaction_id"]
     secure = sdkcookie.secure_request(scope, client_ip)

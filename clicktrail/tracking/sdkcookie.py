@@ -64,7 +64,7 @@ def stored_transaction_id(scope: Scope, name: str) -> str:
     for header, value in scope["headers"]:
         if header != b"cookie":
             continue
-        text = value[:MAX_COOKIE_HEADER].decode("latin-1")
+        text: str = value[:MAX_COOKIE_HEADER].decode("latin-1")
         for pair in text.split(";"):
             key, _, found = pair.strip().partition("=")
             if key == name and is_transaction_id(found):

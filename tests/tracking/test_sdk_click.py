@@ -64,7 +64,9 @@ async def test_unknown_or_paused_offer_is_a_json_error_without_cookie(
     app: ClicktrailApp, client: httpx.AsyncClient
 ) -> None:
     pair = await make_pair(app)
-    unknown = await client.get(f"/sdk/click?oid=424242&affid={pair.affid}", headers={"origin": SHOP})
+    unknown = await client.get(
+        f"/sdk/click?oid=424242&affid={pair.affid}", headers={"origin": SHOP}
+    )
     assert unknown.status_code == 404
     assert unknown.json()["Error"] == unknown.json()["error"] == "oid: unknown offer"
     assert (unknown.json()["field"], unknown.json()["error_code"]) == ("oid", 2)
@@ -79,7 +81,8 @@ async def test_unknown_or_paused_offer_is_a_json_error_without_cookie(
     assert paused.json()["error"] == "oid: offer is not active"
     missing = await client.get(f"/sdk/click?oid={pair.oid}")
     assert (missing.status_code, missing.json()["field"]) == (400, "affid")
-    assert "set-cookie" not in paused.headers and "set-cookie" not in missing.headers
+    assert "set-cookie" not in paused.headers
+    assert "set-cookie" not in missing.headers
     # Stored whole as invalid clicks, as on /clk and the redirect: visible in reports.
     assert [c.error_code for c in await clicks(app.state.db)] == [2, 3, 1]
 
