@@ -28,6 +28,7 @@ from clicktrail.web.console.offer_links import (
     build_link,
 )
 from clicktrail.web.guard import ConsoleUser
+from clicktrail.web.sdk_snippets import sdk_snippets
 from clicktrail.web.templating import flash_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -192,6 +193,7 @@ async def offer_page(
         "link_params": LINK_PARAMS,
         "affiliate_choices": choices,
         "postbacks": advertiser_postbacks(offer, advertiser, tracking_url),
+        "sdk": sdk_snippets(offer, tracking_url),
         "applications": await pending(session, offer_id),
         "entries": entries,
         "custom_settings": custom,

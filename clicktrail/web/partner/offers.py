@@ -15,9 +15,11 @@ from clicktrail.click.service import tracking_link
 from clicktrail.deps import ReadSession, State, WriteSession
 from clicktrail.errors import ValidationFailed
 from clicktrail.kit.wire import MAX_INT32
+from clicktrail.offer import service as offer_service
 from clicktrail.offer.visibility import visible_offer, visible_offers
 from clicktrail.web.guard import PartnerUser
 from clicktrail.web.partner.params import Params, pager
+from clicktrail.web.sdk_snippets import direct_link
 from clicktrail.web.templating import flash_redirect, render
 
 router = APIRouter()
@@ -53,7 +55,7 @@ async def offer_detail(
     offer = await visible_offer(session, user.affiliate_id, offer_id)
     params = Params()
     subs = {name: params.text(name, request.query_params.get(name)) for name in SUBS}
-    link = ""
+    link = direct = ""
     if offer.runnable:
         link = await tracking_link(
             session,
@@ -64,10 +66,13 @@ async def offer_detail(
                 **subs,
             ),
         )
+        full = await offer_service.get_offer(session, offer_id)
+        if full.conversion_method == "javascript":  # tracked by the SDK: direct linking
+            direct = direct_link(full, user.affiliate_id, subs)
     return render(
         request,
         "partner/offer.html",
-        {"offer": offer, "link": link, "subs": subs, "errors": params.errors},
+        {"offer": offer, "link": link, "direct": direct, "subs": subs, "errors": params.errors},
         status_code=400 if params.errors else 200,
     )
 
