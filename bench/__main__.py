@@ -18,6 +18,7 @@ BENCHES += ["report"]
 BENCHES += ["console"]
 BENCHES += ["late"]
 BENCHES += ["postback"]
+BENCHES += ["sdk"]
 
 
 def main(argv: list[str]) -> int:
