@@ -11,7 +11,7 @@
   unresolved link (missing, unknown or paused offer or affiliate: ``field`` names ``oid`` or
   ``affid``), ``400`` for a click a network rule refused (caps, visibility, targeting,
   traffic controls; ``field`` is ""). The redirect never sends such a click to the offer;
-  handing its id to the page would let a later conversion credit it (ADR 0100).
+  handing its id to the page would let a later conversion credit it (ADR 0101).
 * ``GET /sdk/conversion?oid=…|aid=…&transaction_id=…``: the offer is checked here (unknown
   or paused: ``404``, nothing stored), the transaction id is the call's or the cookie's
   (none: ``400``, nothing stored), then clicktrail.conversion.sdk_endpoint records it
