@@ -123,10 +123,37 @@ def test_direct_link_click_then_conversion_on_a_later_page(
         cookies = {(c["name"], c["value"]) for c in context.cookies()}
         assert (f"ef_tid_o_{oid}", transaction_id) in cookies
 
+        # EF.impression calls the impressions contract exactly (that route is not ours:
+        # answered here by the browser's request interception, with its CORS headers).
+        seen: list[str] = []
+
+        def _impression(route: Any) -> None:
+            seen.append(route.request.url)
+            route.fulfill(
+                status=200,
+                headers={
+                    "access-control-allow-origin": origin,
+                    "access-control-allow-credentials": "true",
+                },
+                content_type="application/json",
+                body='{"impression_id": "imp-1"}',
+            )
+
+        context.route(f"{live_server.url}/sdk/impression*", _impression)
+        impression = tab.evaluate(
+            f"EF.impression({{offer_id: {oid}, affiliate_id: {affid}, sub2: 'x y',"
+            " gclid: 'not-sent', parameters: {a: 1}})"
+        )
+        assert impression == "imp-1"
+        assert seen == [f"{live_server.url}/sdk/impression?oid={oid}&affid={affid}&sub2=x+y"]
+
         tab.click("#buy")
         tab.wait_for_url(f"{origin}/thanks.html")
         tab.wait_for_function("document.getElementById('result').textContent !== 'pending'")
         assert tab.inner_text("#result") == f"approved {transaction_id}"
+        # A visit without a direct link's ids records nothing and keeps the stored id.
+        organic = tab.evaluate(f"EF.click({{offer_id: {oid}, affiliate_id: ''}})")
+        assert (organic, tab.evaluate(f"EF.getTransactionId({oid})")) == ("", transaction_id)
         if live_server.database_url.startswith("sqlite"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=str(SCREENSHOTS / "sdk-thanks-1280.png"), full_page=True)

@@ -181,7 +181,8 @@
       affiliateId = config.organic.affiliate_id;
     }
     if (!present(offerId) || !present(affiliateId)) {
-      return Promise.reject(new Error("EF.click needs offer_id and affiliate_id"));
+      // A visit without a direct link's ids (an organic one) is no click: nothing to record.
+      return Promise.resolve("");
     }
     var search = query({ oid: offerId, affid: affiliateId }, options, CLICK_FIELDS);
     return call("/sdk/click", search, options).then(function (body) {
