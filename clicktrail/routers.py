@@ -23,6 +23,7 @@ from clicktrail.postback.report_endpoints import router as pixel_report_router
 from clicktrail.referral.endpoints import router as referral_router
 from clicktrail.report.endpoints import router as report_router
 from clicktrail.traffic.endpoints import router as traffic_router
+from clicktrail.webhook.endpoints import router as webhook_router
 
 ROUTERS: list[APIRouter] = [ops_router]
 ROUTERS += [meta_router, network_router, advertiser_router, affiliate_router, offer_router]
@@ -34,3 +35,4 @@ ROUTERS += [click_router]
 ROUTERS += [report_router]
 ROUTERS += [audit_router]
 ROUTERS += [access_router, affiliate_offers_router, caps_router, traffic_router]
+ROUTERS += [webhook_router]

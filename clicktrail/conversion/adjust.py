@@ -12,7 +12,8 @@ each changed field is one ``conversion_change`` row with the acting API key, con
 job (``auth.actor.current_actor``), the old and new value and the note. In the caller's
 transaction, a change also moves the reports (the row's old contribution -1 through the
 ``ReportStore``, its new one +1) and tells the postback outbox: a status change enqueues or
-cancels the affiliate's postbacks (``outbox.on_status_change``); a money-only change never
+cancels the affiliate's postbacks (``outbox.on_status_change``) and notifies the network's
+webhook endpoints (``webhook.outbox.on_status_change``, ADR 0105); a money-only change never
 fires one again, it only re-renders postbacks not yet sent so they carry the new amounts.
 So a change, its history, its reports and its postbacks commit or roll back together, and a
 bulk change with one unknown id writes nothing.
@@ -36,6 +37,7 @@ from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Conversion, ConversionChange
 from clicktrail.postback import outbox
 from clicktrail.report.store import store
+from clicktrail.webhook import outbox as webhook_outbox
 
 __all__ = ["AMOUNTS", "NOTE_MAX", "STATUSES", "Adjustment", "adjust", "change_status", "history"]
 
@@ -135,6 +137,9 @@ async def change_status(
     for conversion, old_status in zip(changed, old_statuses, strict=True):
         await outbox.on_status_change(session, conversion, old_status, now=now)
         session.add_all(_changes(conversion, [("status", old_status, status)], note))
+    await webhook_outbox.on_status_change(
+        session, list(zip(changed, old_statuses, strict=True)), now=now
+    )
     return changed
 
 

@@ -12,8 +12,10 @@ Public API (other domains call these; each takes the caller's session and never 
 
 In the caller's transaction each new conversion is inserted together with its rollup
 (``report.store``: ``store().record_conversions``) and its outbound postback deliveries
-(``postback.outbox.enqueue_for_conversions``), and its click gets ``has_conversion``. So a
-committed conversion always has its reports and postbacks, and a failed one has neither.
+(``postback.outbox.enqueue_for_conversions``) and webhook deliveries
+(``webhook.outbox.enqueue_for_conversions``), and its click gets ``has_conversion``. So a
+committed conversion always has its reports, postbacks and webhooks, and a failed one has
+none.
 Each of those steps is one or two statements per batch, never one per conversion.
 
 Refusals are stored, never dropped: see ``reasons.py`` for the codes and statuses.
@@ -45,6 +47,7 @@ from clicktrail.kit.timeutil import BOUNDS_TEXT, EARLIEST, LATEST, utcnow
 from clicktrail.models import Conversion
 from clicktrail.postback import outbox
 from clicktrail.report.store import store
+from clicktrail.webhook import outbox as webhook_outbox
 
 __all__ = [
     "ConversionDraft",
@@ -420,4 +423,5 @@ async def record_many(
             await batch.caps.save(session)
         await store().record_conversion_rows(session, batch.rows, +1)
         await outbox.enqueue_for_conversions(session, batch.new)
+        await webhook_outbox.enqueue_for_conversions(session, batch.new)
     return results

@@ -20,6 +20,7 @@ from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
 from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
+from clicktrail.models.network_webhook import NetworkWebhook
 from clicktrail.models.offer import Offer
 from clicktrail.models.offer_application import OfferApplication
 from clicktrail.models.offer_payout_revenue import OfferPayoutRevenue
@@ -55,6 +56,7 @@ __all__ = [
     "ExchangeRate",
     "Incentive",
     "Network",
+    "NetworkWebhook",
     "Offer",
     "OfferApplication",
     "OfferPayoutRevenue",

@@ -1,6 +1,12 @@
 """Postback deliveries: one row per (pixel, conversion), written in the conversion's
 transaction (the outbox) and driven to a final state by the delivery worker.
 
+``kind``: ``postback`` (an affiliate's pixel: ``payload`` is the rendered URL, sent as a GET)
+or ``webhook`` (a network's webhook endpoint, ADR 0105: no pixel, ``payload`` is the
+endpoint's URL, ``body`` the JSON sent as a POST and ``message_id`` its Standard Webhooks
+``webhook-id``, the same on every retry). One (webhook, conversion) pair has a row per
+notification (registered, then each status change).
+
 ``state``: ``pending`` (due at ``next_attempt_at``; a claim pushes that forward as a lease),
 ``succeeded``, ``failed`` (gave up after the last retry), ``paused`` (its pixel is
 inactive, or went inactive; sent when it is active again), ``canceled`` (conversion no
@@ -39,6 +45,7 @@ class PostbackDelivery(Base):
             postgresql_where=text("state IN ('pending', 'paused')"),
             sqlite_where=text("state IN ('pending', 'paused')"),
         ),
+        Index("ix_postback_delivery_network_webhook_id", "network_webhook_id"),
         Index(
             "ix_postback_delivery_in_flight",
             "next_attempt_at",
@@ -49,7 +56,17 @@ class PostbackDelivery(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     network_id: Mapped[int] = mapped_column(default=1)
-    network_pixel_id: Mapped[int] = mapped_column(ForeignKey("pixel.network_pixel_id"))
+    #: None for a webhook delivery.
+    network_pixel_id: Mapped[int | None] = mapped_column(ForeignKey("pixel.network_pixel_id"))
+    #: postback | webhook
+    kind: Mapped[str] = mapped_column(String(16), default="postback", server_default="postback")
+    #: The webhook endpoint of a webhook delivery (None once the endpoint is deleted).
+    network_webhook_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_webhook.network_webhook_id", ondelete="SET NULL")
+    )
+    #: A webhook's JSON body, exactly as sent, and its ``webhook-id``.
+    body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    message_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
     conversion_id: Mapped[str] = mapped_column(String(32))
     transaction_id: Mapped[str] = mapped_column(String(32), default="")
     network_offer_id: Mapped[int] = mapped_column(default=0)

@@ -25,6 +25,7 @@ from clicktrail.openapi import everflow_reports as er
 from clicktrail.openapi.ops import Health, Ready
 from clicktrail.openapi.scaleo import ScaleoConversion
 from clicktrail.traffic import schemas as tr
+from clicktrail.webhook import schemas as wh
 
 #: Answered by any operation: the body limit, the rate limits, an unexpected error.
 APP_WIDE: tuple[int, ...] = (413, 429, 500)
@@ -130,6 +131,15 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v2/network/tracking/conv-click-id": ok(
         ScaleoConversion, *KEYED, INVALID, MISSING, CONFLICT, UNSUPPORTED
     ),
+    # conversion webhooks
+    "POST /v1/networks/webhooks": ok(wh.WebhookWithSecret, *KEYED, INVALID),
+    "GET /v1/networks/webhooks": ok(wh.WebhookList, *KEYED, INVALID),
+    "GET /v1/networks/webhooks/{webhook_id}": ok(wh.WebhookOut, *KEYED, INVALID, MISSING),
+    "PUT /v1/networks/webhooks/{webhook_id}": ok(wh.WebhookOut, *KEYED, INVALID, MISSING),
+    "POST /v1/networks/webhooks/{webhook_id}/secret": ok(
+        wh.WebhookWithSecret, *KEYED, INVALID, MISSING
+    ),
+    "DELETE /v1/networks/webhooks/{webhook_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
     # traffic controls and conversion throttles
     "POST /v1/networks/trafficcontrols": ok(tr.TrafficControlOut, *KEYED, INVALID),
     "GET /v1/networks/trafficcontrols": ok(tr.TrafficControlList, *KEYED, INVALID),

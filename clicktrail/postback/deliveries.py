@@ -203,9 +203,10 @@ async def delivery_detail(session: AsyncSession, delivery_id: int) -> DeliveryDe
     delivery = await repository.delivery_by_id(session, delivery_id)
     if delivery is None:
         raise NotFound(f"postback delivery {delivery_id} does not exist", field="id")
+    pixel_id = delivery.network_pixel_id
     return DeliveryDetail(
         delivery,
-        await repository.pixel_by_id(session, delivery.network_pixel_id),
+        None if pixel_id is None else await repository.pixel_by_id(session, pixel_id),
         await repository.offer_by_id(session, delivery.network_offer_id),
         await repository.affiliate_by_id(session, delivery.network_affiliate_id),
         await repository.delivery_attempts(session, delivery.id, limit=MAX_ATTEMPTS),
@@ -217,6 +218,8 @@ async def resend_delivery(session: AsyncSession, delivery_id: int) -> dict[str, 
     delivery = await repository.delivery_by_id(session, delivery_id)
     if delivery is None:
         raise NotFound(f"postback delivery {delivery_id} does not exist", field="id")
+    if delivery.network_pixel_id is None:
+        raise ValidationFailed("a webhook delivery is not resent from here", field="id")
     return await resend.resend_one(
         session, delivery.network_pixel_id, delivery.conversion_id, affiliate_id=None
     )

@@ -244,7 +244,7 @@ async def on_amount_change(session: AsyncSession, conversion: Conversion) -> int
         for d in await repository.deliveries_of_conversion(session, conversion.conversion_id)
         if d.state in ("pending", "paused")
     ]
-    pixels = {d.network_pixel_id for d in unsent}
+    pixels = {d.network_pixel_id for d in unsent if d.network_pixel_id is not None}
     rendered = 0
     for pixel_id in sorted(pixels):
         pixel = await repository.pixel_by_id(session, pixel_id)

@@ -113,7 +113,9 @@ async def pixels_for_update(
 
 
 async def delivered_pixel_ids(session: AsyncSession, conversion_id: str) -> set[int]:
-    query = select(D.c.network_pixel_id).where(D.c.conversion_id == conversion_id)
+    query = select(D.c.network_pixel_id).where(
+        D.c.conversion_id == conversion_id, D.c.network_pixel_id.is_not(None)
+    )
     return set((await session.scalars(query)).all())
 
 
@@ -125,9 +127,13 @@ async def add_deliveries(session: AsyncSession, rows: Sequence[Mapping[str, Any]
 async def deliveries_of_conversion(
     session: AsyncSession, conversion_id: str
 ) -> Sequence[PostbackDelivery]:
+    """The conversion's postback deliveries (its webhook deliveries are not among them)."""
     query = (
         select(PostbackDelivery)
-        .where(PostbackDelivery.conversion_id == conversion_id)
+        .where(
+            PostbackDelivery.conversion_id == conversion_id,
+            PostbackDelivery.kind == "postback",
+        )
         .order_by(PostbackDelivery.id)
     )
     return (await session.scalars(query)).all()
@@ -161,7 +167,8 @@ async def move_pixel_deliveries(
 @dataclass(frozen=True, slots=True)
 class Claimed:
     id: int
-    network_pixel_id: int
+    #: None for a webhook delivery (``clicktrail/postback/webhook_send.py`` sends those).
+    network_pixel_id: int | None
     payload: str
     attempts: int
     failed_attempts: int

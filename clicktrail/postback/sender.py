@@ -145,27 +145,42 @@ class PostbackSender:
             await self._session.close()
             self._session = None
 
-    async def send(self, url: str) -> AttemptResult:
+    async def send(
+        self, url: str, *, post: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> AttemptResult:
+        """One attempt: a GET of ``url``, or with ``post`` a POST of those bytes (a webhook:
+        its redirects are not followed, a 3xx is its answer)."""
         await self.start()
         assert self._session is not None
         result = AttemptResult(url=url, started_at=utcnow())
         began = time.perf_counter()
         try:
             # The session's ClientTimeout(total=…) bounds each hop.
-            await self._follow(self._session, url, result)
+            await self._follow(self._session, url, result, post=post, headers=headers)
         except Exception as exc:
             result.error, result.blocked = _error_text(exc, self.limits.timeout_seconds)
         result.duration_ms = int((time.perf_counter() - began) * 1000)
         return result
 
     async def _follow(
-        self, session: aiohttp.ClientSession, url: str, result: AttemptResult
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        result: AttemptResult,
+        *,
+        post: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         current = url
         for _hop in range(self.limits.max_redirects + 1):
             check_destination(current, allow_private=self.limits.allow_private)
             result.final_url = current
-            async with session.get(current, allow_redirects=False) as response:
+            request = (
+                session.get(current, allow_redirects=False)
+                if post is None
+                else session.post(current, data=post, headers=headers, allow_redirects=False)
+            )
+            async with request as response:
                 result.status_code = response.status
                 result.headers = " ".join(
                     f"{name}: [{response.headers[name]}]"
@@ -173,7 +188,7 @@ class PostbackSender:
                     if name in response.headers
                 )
                 location = response.headers.get("Location")
-                if response.status in REDIRECTS and location:
+                if response.status in REDIRECTS and location and post is None:
                     current = urljoin(current, location)
                     continue
                 limit = self.limits.max_response_bytes

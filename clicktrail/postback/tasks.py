@@ -27,6 +27,7 @@ from clicktrail.postback.backoff import RetryPolicy, equal_jitter
 from clicktrail.postback.pixel_health import PixelHealth
 from clicktrail.postback.repository import Claimed
 from clicktrail.postback.sender import AttemptResult, PostbackSender, SenderLimits
+from clicktrail.postback.webhook_send import WebhookMessages, is_webhook
 from clicktrail.state import AppState, Service
 
 log = structlog.get_logger("clicktrail.postback")
@@ -76,6 +77,8 @@ class DeliveryWorker:
         self.lease = timedelta(seconds=rounds * per_attempt + 60)
         #: Requests in flight per lane; all lanes together use the concurrency setting.
         self.pumps = max(1, settings.postback_concurrency // self.lanes)
+        #: Webhook deliveries (ADR 0105): their bodies and secrets, from claim to send.
+        self.webhooks = WebhookMessages()
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -122,13 +125,15 @@ class DeliveryWorker:
     async def claim(self) -> list[Claimed]:
         now = self.clock()
         async with self.db.write() as session:
-            return await bulk.claim_due(
+            claimed = await bulk.claim_due(
                 session,
                 now=now,
                 lease_until=now + self.lease,
                 limit=self.batch_size,
                 dialect=self.db.dialect,
             )
+            await self.webhooks.load(session, claimed)
+            return claimed
 
     async def send_all(self, claimed: Sequence[Claimed]) -> list[AttemptResult]:
         """Fire a batch with at most ``pumps`` requests in flight; results in batch order."""
@@ -137,10 +142,16 @@ class DeliveryWorker:
 
         async def pump() -> None:
             for index, item in queue:
-                results[index] = await self.sender.send(item.payload)
+                results[index] = await self.fire(item)
 
         await asyncio.gather(*(pump() for _ in range(min(self.pumps, len(claimed)))))
         return [r for r in results if r is not None]
+
+    async def fire(self, item: Claimed) -> AttemptResult:
+        """One attempt: a postback's GET, or a webhook's signed POST."""
+        if is_webhook(item):
+            return await self.webhooks.send(self.sender, item)
+        return await self.sender.send(item.payload)
 
     async def run_once(self) -> int:
         """Claim one batch, fire it, record the results; returns the batch size."""
@@ -169,7 +180,11 @@ class DeliveryWorker:
         async with self.db.write() as session:
             # Pixel health first: it takes the pixel locks (and pauses the deliveries of a
             # pixel it disables; the result write below keeps them paused).
-            outcomes = [(c.network_pixel_id, r) for c, r in zip(claimed, results, strict=True)]
+            outcomes = [
+                (c.network_pixel_id, r)
+                for c, r in zip(claimed, results, strict=True)
+                if c.network_pixel_id is not None  # webhooks have no pixel health
+            ]
             inactive = await self.health.apply(
                 session, outcomes, now=now, lock=not self.db.is_sqlite
             )
