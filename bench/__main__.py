@@ -19,6 +19,7 @@ BENCHES += ["console"]
 BENCHES += ["late"]
 BENCHES += ["postback"]
 BENCHES += ["sdk"]
+BENCHES += ["webhook"]
 
 
 def main(argv: list[str]) -> int:
