@@ -64,6 +64,7 @@ AUDITED: dict[str, Audited] = {
     "conversion": Audited("conversion", status_column="status", status_only=True),
     "traffic_control": Audited("traffic_control", status_column="status"),
     "conversion_throttle": Audited("conversion_throttle", status_column="status"),
+    "network_webhook": Audited("network_webhook", status_column="webhook_status"),
     "user": Audited("user"),
     "users": Audited("user"),
     "app_user": Audited("user", status_column="is_active"),

@@ -3,13 +3,14 @@ bad input answered 400 in Everflow's error shape naming the field, with nothing 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
 from clicktrail.db import Database
-from clicktrail.models import NetworkWebhook
+from clicktrail.models import AuditEntry, NetworkWebhook
 from tests.webhook.conftest import WEBHOOKS, register
 
 
@@ -74,6 +75,16 @@ async def test_crud_shows_the_secret_only_on_create_and_rotate(
 
     deleted = await client.delete(f"{WEBHOOKS}/{webhook_id}", headers=network_headers)
     assert deleted.json() == {"result": True}
+    async with db.read() as session:
+        query = select(AuditEntry).where(AuditEntry.entity_type == "network_webhook")
+        entries = (await session.scalars(query.order_by(AuditEntry.audit_entry_id))).all()
+    assert [e.operation for e in entries] == [
+        "create",
+        "update",
+        "update",
+        "delete",
+    ]
+    assert "whsec_" not in json.dumps([(e.before, e.after) for e in entries])
     missing = await client.get(f"{WEBHOOKS}/{webhook_id}", headers=network_headers)
     assert missing.status_code == 404
     assert await _count(db) == 0
