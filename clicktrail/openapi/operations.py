@@ -136,6 +136,9 @@ OPERATIONS: dict[str, Operation] = {
     "GET /v1/networks/webhooks": ok(wh.WebhookList, *KEYED, INVALID),
     "GET /v1/networks/webhooks/{webhook_id}": ok(wh.WebhookOut, *KEYED, INVALID, MISSING),
     "PUT /v1/networks/webhooks/{webhook_id}": ok(wh.WebhookOut, *KEYED, INVALID, MISSING),
+    "GET /v1/networks/webhooks/{webhook_id}/deliveries": ok(
+        wh.WebhookDeliveryList, *KEYED, INVALID, MISSING
+    ),
     "POST /v1/networks/webhooks/{webhook_id}/secret": ok(
         wh.WebhookWithSecret, *KEYED, INVALID, MISSING
     ),

@@ -10,7 +10,7 @@ from clicktrail.deps import NetworkCaller, ReadSession, State, WriteSession
 from clicktrail.kit.ids import PathId
 from clicktrail.kit.paging import PageParams, paging
 from clicktrail.webhook import service
-from clicktrail.webhook.schemas import WebhookIn, webhook_out, webhook_with_secret
+from clicktrail.webhook.schemas import WebhookIn, delivery_out, webhook_out, webhook_with_secret
 
 router = APIRouter(prefix="/v1/networks", tags=["webhooks"])
 
@@ -48,6 +48,18 @@ async def replace_webhook(
         session, webhook_id, body, allow_private=state.settings.postback_allow_private
     )
     return webhook_out(webhook)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries")
+async def list_webhook_deliveries(
+    webhook_id: PathId, session: ReadSession, _: NetworkCaller, page: PageParams
+) -> dict[str, Any]:
+    """The endpoint's delivery log, newest first, each delivery with its attempts."""
+    rows, total = await service.deliveries(session, webhook_id, page)
+    return {
+        "deliveries": [delivery_out(d, attempts) for d, attempts in rows],
+        "paging": paging(page, total).model_dump(),
+    }
 
 
 @router.post("/webhooks/{webhook_id}/secret")

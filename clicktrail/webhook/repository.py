@@ -16,6 +16,7 @@ from clicktrail.models import (
     NetworkWebhook,
     Offer,
     OfferPayoutRevenue,
+    PostbackAttempt,
     PostbackDelivery,
 )
 
@@ -82,6 +83,39 @@ async def cancel_unsent(session: AsyncSession, webhook_id: int, *, note: str, no
     )
     result = await session.execute(statement)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def deliveries_page(
+    session: AsyncSession, webhook_id: int, offset: int, limit: int
+) -> tuple[Sequence[PostbackDelivery], int]:
+    """The endpoint's deliveries, newest first, and how many it has."""
+    mine = PostbackDelivery.network_webhook_id == webhook_id
+    total = await session.scalar(select(func.count()).select_from(PostbackDelivery).where(mine))
+    rows = await session.scalars(
+        select(PostbackDelivery)
+        .where(mine)
+        .order_by(PostbackDelivery.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return rows.all(), int(total or 0)
+
+
+async def attempts_of(
+    session: AsyncSession, delivery_ids: Sequence[int]
+) -> dict[int, list[PostbackAttempt]]:
+    """The attempts of these deliveries, each delivery's in order."""
+    out: dict[int, list[PostbackAttempt]] = {i: [] for i in delivery_ids}
+    if not delivery_ids:
+        return out
+    query = (
+        select(PostbackAttempt)
+        .where(PostbackAttempt.delivery_id.in_(sorted(delivery_ids)))
+        .order_by(PostbackAttempt.delivery_id, PostbackAttempt.attempt_no, PostbackAttempt.id)
+    )
+    for attempt in await session.scalars(query):
+        out[attempt.delivery_id].append(attempt)
+    return out
 
 
 async def _names(

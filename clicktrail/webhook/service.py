@@ -19,7 +19,7 @@ from clicktrail.errors import NotFound, ValidationFailed
 from clicktrail.kit import standardwebhooks
 from clicktrail.kit.paging import PageRequest
 from clicktrail.kit.timeutil import utcnow
-from clicktrail.models import NetworkWebhook
+from clicktrail.models import NetworkWebhook, PostbackAttempt, PostbackDelivery
 from clicktrail.postback.guard import is_public, literal_host, url_problem
 from clicktrail.webhook import repository
 from clicktrail.webhook.schemas import EVENTS, MAX_URL, WebhookIn
@@ -101,6 +101,16 @@ async def replace(
     webhook.time_saved = utcnow()
     await session.flush()
     return webhook
+
+
+async def deliveries(
+    session: AsyncSession, webhook_id: int, page: PageRequest
+) -> tuple[list[tuple[PostbackDelivery, list[PostbackAttempt]]], int]:
+    """A page of the endpoint's delivery log, newest first, each with its attempts."""
+    await get(session, webhook_id)
+    rows, total = await repository.deliveries_page(session, webhook_id, page.offset, page.page_size)
+    attempts = await repository.attempts_of(session, [d.id for d in rows])
+    return [(d, attempts[d.id]) for d in rows], total
 
 
 async def rotate_secret(session: AsyncSession, webhook_id: int) -> NetworkWebhook:

@@ -119,6 +119,19 @@ async def test_a_retry_keeps_the_webhook_id_and_is_signed_again(
         attempts = (await session.scalars(select(PostbackAttempt))).all()
     assert [a.status_code for a in attempts] == [503, 200]
 
+    log = await client.get(
+        f"{WEBHOOKS}/{created['network_webhook_id']}/deliveries", headers=network_headers
+    )
+    assert log.status_code == 200, log.text
+    [entry] = log.json()["deliveries"]
+    assert entry["message_id"] == first.headers["webhook-id"]
+    assert entry["webhook_event"] == "conversion_registered"
+    assert (entry["delivery_status"], entry["attempt_count"]) == ("succeeded", 2)
+    assert [a["status_code"] for a in entry["relationship"]["attempts"]] == [503, 200]
+    assert log.json()["paging"]["total_count"] == 1
+    missing = await client.get(f"{WEBHOOKS}/999/deliveries", headers=network_headers)
+    assert missing.status_code == 404
+
 
 async def test_a_status_change_fires_one_notification(
     db: Database,
