@@ -36,7 +36,8 @@ class Received:
 @dataclass
 class Receiver:
     """An aiohttp.web server on 127.0.0.1. ``/ok`` answers 204; ``/flaky`` answers 503 to
-    its first request and 200 after; anything else 404. Keeps every request."""
+    its first request and 200 after; ``/moved`` redirects to ``/ok``; anything else 404.
+    Keeps every request."""
 
     base: str = ""
     received: list[Received] = field(default_factory=list)
@@ -49,6 +50,8 @@ class Receiver:
         self.received.append(Received(request.path, dict(request.headers), body))
         if request.path == "/ok":
             return web.Response(status=204)
+        if request.path == "/moved":
+            return web.Response(status=307, headers={"Location": "/ok"})
         if request.path == "/flaky":
             seen = sum(1 for r in self.received if r.path == "/flaky")
             return web.Response(status=503 if seen == 1 else 200, text="busy")

@@ -133,6 +133,22 @@ async def test_a_retry_keeps_the_webhook_id_and_is_signed_again(
     assert missing.status_code == 404
 
 
+async def test_a_redirect_is_not_followed_with_the_body(
+    db: Database,
+    client: httpx.AsyncClient,
+    network_headers: dict[str, str],
+    receiver: Receiver,
+    world: World,
+    make_worker: MakeWorker,
+) -> None:
+    await register(client, network_headers, receiver.url("/moved"))
+    await convert(db, world)
+    assert await make_worker().run_once() == 1
+    assert [r.path for r in receiver.received] == ["/moved"]
+    [delivery] = await _deliveries(db)
+    assert (delivery.state, delivery.last_status_code) == ("pending", 307)
+
+
 async def test_a_status_change_fires_one_notification(
     db: Database,
     client: httpx.AsyncClient,
