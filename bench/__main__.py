@@ -20,6 +20,7 @@ BENCHES += ["late"]
 BENCHES += ["postback"]
 BENCHES += ["sdk"]
 BENCHES += ["webhook"]
+BENCHES += ["coupon"]
 
 
 def main(argv: list[str]) -> int:

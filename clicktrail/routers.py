@@ -13,6 +13,7 @@ from clicktrail.caps.endpoints import router as caps_router
 from clicktrail.click.endpoints import router as click_router
 from clicktrail.compat.scaleo import router as scaleo_router
 from clicktrail.conversion.endpoints import router as conversion_router
+from clicktrail.coupon.endpoints import router as coupon_router
 from clicktrail.meta.endpoints import router as meta_router
 from clicktrail.network.endpoints import router as network_router
 from clicktrail.offer.custom_endpoints import router as custom_payout_router
@@ -36,3 +37,4 @@ ROUTERS += [report_router]
 ROUTERS += [audit_router]
 ROUTERS += [access_router, affiliate_offers_router, caps_router, traffic_router]
 ROUTERS += [webhook_router]
+ROUTERS += [coupon_router]

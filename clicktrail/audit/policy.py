@@ -65,6 +65,7 @@ AUDITED: dict[str, Audited] = {
     "traffic_control": Audited("traffic_control", status_column="status"),
     "conversion_throttle": Audited("conversion_throttle", status_column="status"),
     "network_webhook": Audited("network_webhook", status_column="webhook_status"),
+    "coupon_code": Audited("coupon_code", status_column="coupon_status"),
     "user": Audited("user"),
     "users": Audited("user"),
     "app_user": Audited("user", status_column="is_active"),

@@ -3,9 +3,10 @@
 Everflow's documented parameters: ``nid``, ``transaction_id``, ``amount`` (the sale amount),
 ``event_id`` or ``adv_event_id`` (an event by id, or by the alias the offer gives it),
 ``adv1``..``adv5``, ``order_id``, ``coupon_code``, ``email``, ``verification_token``; ``oid``
-optionally names the offer (checked against the click's). Every other parameter is kept in
-``conversion.attributes``. A POST may carry them in a form or JSON body too (the query
-string wins on a clash).
+optionally names the offer (checked against the click's). Without a transaction id, a
+``coupon_code`` credits the code's affiliate (conversion/coupons.py, ADR 0104). Every other
+parameter is kept in ``conversion.attributes``. A POST may carry them in a form or JSON body
+too (the query string wins on a clash).
 
 Answers, once the conversion is committed (group commit, see ``writer.py``):
 - ``200`` ``{"conversion_id", "transaction_id", "status", "error_code", "error_message"}``,
@@ -190,13 +191,13 @@ def draft_from(params: dict[str, str]) -> ConversionDraft:
     return ConversionDraft(
         source="postback",
         network_id=1 if nid is None else nid,
-        transaction_id=params.get("transaction_id", "").strip().lower(),
+        transaction_id=params.get("transaction_id", "").strip().lower() or None,
         offer_id=_int(params, "oid"),
         event_id=_int(params, "event_id"),
         event_alias=alias or None,
         sale_amount=_amount(params),
         order_id=params.get("order_id", ""),
-        coupon_code=params.get("coupon_code", ""),
+        coupon_code=params.get("coupon_code", "").strip(),
         email=params.get("email", ""),
         adv1=params.get("adv1", ""),
         adv2=params.get("adv2", ""),
@@ -255,8 +256,11 @@ async def _answer(scope: Scope, receive: Receive, cap: UnknownCap | None, addres
         params = await _params(scope, receive, query)
         if "nid" not in params and "transaction_id" not in params:
             return _NOT_FOUND
-        if not params.get("transaction_id", "").strip():
-            raise BadParameter("transaction_id", "is required")
+        if (
+            not params.get("transaction_id", "").strip()
+            and not params.get("coupon_code", "").strip()
+        ):
+            raise BadParameter("transaction_id", "is required (or a coupon_code)")
         draft = draft_from(params)
     except BadParameter as exc:
         return _error(exc.field, exc.message)

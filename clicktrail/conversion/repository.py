@@ -72,6 +72,9 @@ class ClickFacts(NamedTuple):
     device_type: str
     platform_name: str
     browser_name: str
+    #: The code the click carried (``coupon_code`` / ``__cc``): a conversion without one
+    #: of its own keeps it, and it takes part in attribution (conversion/coupons.py).
+    coupon_code: str
 
 
 _CLICK_TABLE = cast(Table, Click.__table__)

@@ -83,7 +83,7 @@ def values(
         "sale_amount": sale,
         "currency_id": offer.currency_id if offer is not None else "USD",
         "order_id": draft.order_id,
-        "coupon_code": draft.coupon_code,
+        "coupon_code": draft.coupon_code or (click.coupon_code[:255] if click is not None else ""),
         "email": draft.email,
         "adv1": draft.adv1,
         "adv2": draft.adv2,

@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.caps.counting import ConversionCaps
-from clicktrail.conversion import repository, rows, throttle
+from clicktrail.conversion import coupons, repository, rows, throttle
 from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.capped import capped_pairs
 from clicktrail.conversion.draft import ConversionDraft
@@ -98,6 +98,8 @@ class _Context:
     generation: int
     #: Active conversion throttles of the batch's offers (usually none).
     throttles: throttle.Throttles = field(default_factory=dict)
+    #: The coupon codes the batch names (usually none).
+    codes: coupons.Coupons = field(default_factory=dict)
 
 
 def _check_amounts(draft: ConversionDraft) -> None:
@@ -122,13 +124,17 @@ def _order_key(offer: OfferFacts, order_id: str) -> str:
 async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Context:
     tids = {d.transaction_id for d in drafts if d.transaction_id and is_hex_id(d.transaction_id)}
     clicks = await repository.click_facts(session, tids)
+    codes = await coupons.load(session, drafts, clicks)
     offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
+    offer_ids |= {c.network_offer_id for c in codes.values()}
     offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
     offers, tokens, throttled, generation = await repository.offers_and_tokens(session, offer_ids)
     affiliate_ids = {
         d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
     }
-    affiliates = await repository.existing_affiliate_ids(session, affiliate_ids)
+    affiliates = await repository.existing_affiliate_ids(
+        session, affiliate_ids | coupons.affiliates(codes)
+    )
     # A click that never had an accepted conversion cannot make a duplicate: only the
     # clicks flagged ``has_conversion`` (set with every accepted one) are looked up.
     accepted = await repository.accepted_click_events(
@@ -149,9 +155,18 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
         and c.network_offer_id in offers
         and offers[c.network_offer_id].is_order_id_deduplicated
     }
+    keys |= {
+        _order_key(offers[o], d.order_id)
+        for d in drafts
+        if d.order_id
+        and (o := coupons.offer_of(d, codes)) in offers
+        and offers[o].is_order_id_deduplicated
+    }
     by_key = await repository.by_idempotency_keys(session, keys)
     throttles = await repository.active_throttles(session, throttled)
-    return _Context(clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles)
+    return _Context(
+        clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles, codes
+    )
 
 
 def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
@@ -252,6 +267,11 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         if draft.network_id != 1:
             _refuse(draft, Reason.INVALID_NETWORK, ValidationFailed("unknown network", field="nid"))
         click = _resolve_click(draft, ctx)
+        if ctx.codes or draft.coupon_code:
+            draft, click, why = coupons.attribute(draft, click, ctx.codes, created_at)
+            if why:
+                error = f"coupon_code {draft.coupon_code!r} {coupons.MESSAGES[why]}"
+                _refuse(draft, Reason.INVALID_CLICK, ValidationFailed(error, field="coupon_code"))
         offer = _resolve_offer(draft, click, ctx)
         if click is None:
             affiliate_id = draft.affiliate_id
@@ -402,6 +422,8 @@ async def record_many(
     ctx = await _load(session, drafts)
     batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
     pairs = capped_pairs(drafts, ctx.clicks, ctx.offers)
+    if ctx.codes:
+        pairs |= coupons.capped_pairs(ctx.codes, ctx.offers)
     if pairs:
         batch.caps = await ConversionCaps.load(session, pairs, batch.now, ctx.generation)
     results = [_build(draft, batch) for draft in drafts]

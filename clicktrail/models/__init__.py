@@ -15,6 +15,7 @@ from clicktrail.models.commission_refund import CommissionRefund
 from clicktrail.models.conversion import Conversion
 from clicktrail.models.conversion_change import ConversionChange
 from clicktrail.models.conversion_throttle import ConversionThrottle
+from clicktrail.models.coupon_code import CouponCode
 from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
@@ -51,6 +52,7 @@ __all__ = [
     "Conversion",
     "ConversionChange",
     "ConversionThrottle",
+    "CouponCode",
     "CustomCapSetting",
     "CustomPayoutRevenue",
     "ExchangeRate",

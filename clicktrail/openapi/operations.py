@@ -17,6 +17,7 @@ from clicktrail.access import schemas as ax
 from clicktrail.audit.schemas import AuditOperationList
 from clicktrail.click.schemas import TrackingLinkOut
 from clicktrail.conversion.schemas import OfferPostbackOut
+from clicktrail.coupon import schemas as cc
 from clicktrail.openapi import affonso as af
 from clicktrail.openapi import everflow_caps as ecap
 from clicktrail.openapi import everflow_custom as ec
@@ -143,6 +144,15 @@ OPERATIONS: dict[str, Operation] = {
         wh.WebhookWithSecret, *KEYED, INVALID, MISSING
     ),
     "DELETE /v1/networks/webhooks/{webhook_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
+
+    # coupon codes
+    "POST /v1/networks/couponcodes": ok(cc.CouponCodeOut, *KEYED, INVALID),
+    "POST /v1/networks/couponcodes/bulk": ok(cc.CouponCodeBulkOut, *KEYED, INVALID),
+    "GET /v1/networks/couponcodes": ok(cc.CouponCodeList, *KEYED, INVALID),
+    "GET /v1/networks/couponcodes/{coupon_code_id}": ok(cc.CouponCodeOut, *KEYED, INVALID, MISSING),
+    "PUT /v1/networks/couponcodes/{coupon_code_id}": ok(cc.CouponCodeOut, *KEYED, INVALID, MISSING),
+    "DELETE /v1/networks/couponcodes/{coupon_code_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
+    "GET /v1/affiliates/couponcodes": ok(cc.AffiliateCouponCodeList, *KEYED),
     # traffic controls and conversion throttles
     "POST /v1/networks/trafficcontrols": ok(tr.TrafficControlOut, *KEYED, INVALID),
     "GET /v1/networks/trafficcontrols": ok(tr.TrafficControlList, *KEYED, INVALID),

@@ -37,6 +37,7 @@ PARTNER_NAV: list[NavItem] = [
     NavItem("Reports", "/partner/reports", PARTNER_ROLES),
     NavItem("Conversions", "/partner/conversions", PARTNER_ROLES),
     NavItem("Postbacks", "/partner/postbacks", PARTNER_ROLES),
+    NavItem("Coupons", "/partner/coupons", PARTNER_ROLES),
     NavItem("API key", "/partner/api-key", PARTNER_ROLES),
 ]
 

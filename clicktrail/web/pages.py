@@ -15,6 +15,7 @@ from clicktrail.web.console import conversions as console_conversions
 from clicktrail.web.console import dashboard as console_dashboard
 from clicktrail.web.console import keys as console_keys
 from clicktrail.web.console import offer_applications as console_offer_applications
+from clicktrail.web.console import offer_coupons as console_offer_coupons
 from clicktrail.web.console import offers as console_offers
 from clicktrail.web.console import postbacks as console_postbacks
 from clicktrail.web.console import reports as console_reports
@@ -28,6 +29,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     signin.router,
     console_offers.router,
     console_offer_applications.router,
+    console_offer_coupons.router,
     console_advertisers.router,
     console_affiliates.router,
     console_affiliate_page.router,

@@ -22,6 +22,7 @@ from clicktrail.web.console import offer_form
 from clicktrail.web.console.forms import FormState, service_error
 from clicktrail.web.console.listing import currency_options, options, read_query
 from clicktrail.web.console.offer_applications import pending
+from clicktrail.web.console.offer_coupons import coupons_of
 from clicktrail.web.console.offer_links import (
     LINK_PARAMS,
     advertiser_postbacks,
@@ -197,6 +198,7 @@ async def offer_page(
         "applications": await pending(session, offer_id),
         "entries": entries,
         "custom_settings": custom,
+        "coupons": await coupons_of(session, offer_id),
         "entry_names": {
             e.network_offer_payout_revenue_id: e.entry_name or f"Event {e.event_id}"
             for e in entries

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from clicktrail.web.partner import apikey, dashboard, offers, postbacks, reports
+from clicktrail.web.partner import apikey, coupons, dashboard, offers, postbacks, reports
 
 router = APIRouter()
-for _module in (dashboard, offers, reports, postbacks, apikey):
+for _module in (dashboard, offers, reports, postbacks, coupons, apikey):
     router.include_router(_module.router)

@@ -98,3 +98,38 @@ def test_affiliate_signs_in_and_uses_the_portal(
     shot(page, "partner-reports")
     page.get_by_role("link", name="Conversions").first.click()
     shot(page, "partner-conversions")
+
+
+async def _seed_coupon(db: Database) -> int:
+    from clicktrail.kit.timeutil import utcnow
+    from clicktrail.models import CouponCode
+
+    offer_id, affiliate_id = await _seed(db)
+    now = utcnow()
+    async with db.write() as session:
+        session.add(
+            CouponCode(
+                network_offer_id=offer_id,
+                network_affiliate_id=affiliate_id,
+                coupon_code="SUNNY10",
+                coupon_code_key="sunny10",
+                end_date="2030-12-31",
+                description="Ten percent off every pair of sunny shoes this season",
+                time_created=now,
+                time_saved=now,
+            )
+        )
+    return affiliate_id
+
+
+def test_affiliate_sees_its_coupon_codes(
+    page: Any, live_server: LiveServer, signed_in: Callable[..., Any], shot: Shot
+) -> None:
+    affiliate_id = live_server.call(_seed_coupon)
+    signed_in(page, "affiliate", affiliate_id=affiliate_id)
+    page.get_by_role("link", name="Coupons").first.click()
+    page.get_by_role("heading", name="Coupon codes").wait_for()
+    assert page.get_by_text("until 2030-12-31").is_visible()
+    link = page.get_by_label("Tracking link").input_value()
+    assert link.endswith("/?coupon_code=SUNNY10")
+    shot(page, "partner-coupons")

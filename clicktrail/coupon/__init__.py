@@ -1,0 +1,1 @@
+"""Coupon codes: Everflow's Network and Affiliate API shapes, rules and queries (ADR 0104)."""
