@@ -3,7 +3,7 @@ in-process.
 
     make bench BENCH=coupon          # or: .venv/bin/python -m bench coupon
 
-Seeds one offer, two affiliates, 6,000 clicks and 100 coupon codes, then records batches of
+Seeds one offer, two affiliates, 9,000 clicks and 100 coupon codes, then records batches of
 500 drafts through ``service.record_many(..., bulk=True)`` (the group-commit writer's call),
 each batch its own write transaction, three kinds interleaved in the same run:
 
@@ -12,7 +12,8 @@ each batch its own write transaction, three kinds interleaved in the same run:
   query per batch; the advertiser's priority keeps the click);
 - ``code only``: no transaction id, a code each (one coupon query; credited to the code).
 
-Reports drafts per second, the median of 4 rounds, and each kind's ratio to ``click``.
+Reports drafts per second, the median of 6 rounds (the order of the kinds rotates from one
+round to the next), and each kind's ratio to ``click``.
 PostgreSQL: CLICKTRAIL_BENCH_POSTGRES_URL (default the local server), a database
 ``ct_bench_coupon`` created and dropped; skipped if unreachable.
 """
@@ -48,7 +49,7 @@ from clicktrail.models import Affiliate, Click, CouponCode, OfferPayoutRevenue
 
 SECTION = "## Coupon code attribution"
 BATCH = 500
-ROUNDS = 4
+ROUNDS = 6
 KINDS = ("click", "click + code", "code only")
 CODES = 100
 
@@ -115,8 +116,9 @@ async def _measure(db: Database) -> dict[str, float]:
     clicks, codes = await _seed(db)
     rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
     take: Callable[[], list[str]] = lambda: [clicks.pop() for _ in range(BATCH)]  # noqa: E731
-    for _round in range(ROUNDS):
-        for kind in KINDS:
+    for round_ in range(ROUNDS):
+        shift = round_ % len(KINDS)  # each kind goes first, second and last in turn
+        for kind in KINDS[shift:] + KINDS[:shift]:
             drafts = _drafts(kind, take(), codes)
             started = time.perf_counter()
             async with db.write() as session:
@@ -178,7 +180,8 @@ def main() -> None:
         f"What: batches of {BATCH} drafts through `service.record_many(..., bulk=True)`, each "
         "its own transaction: postbacks by transaction id (`click`), the same with another "
         "affiliate's coupon code on each (`click + code`, the click keeps priority), and "
-        f"coupon-only postbacks (`code only`), interleaved; median of {ROUNDS} rounds, "
+        f"coupon-only postbacks (`code only`), interleaved in rotating order; median of "
+        f"{ROUNDS} rounds, "
         "drafts/s and the ratio to `click` in the same run.",
         "",
         "| database | " + " | ".join(KINDS) + " |",
