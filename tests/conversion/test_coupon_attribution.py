@@ -17,6 +17,7 @@ from clicktrail.db import Database
 from clicktrail.errors import ValidationFailed
 from clicktrail.kit.timeutil import utcnow
 from clicktrail.models import Affiliate, Click, Conversion, CouponCode, Offer, PostbackDelivery
+from tests.caps.helpers import set_caps
 from tests.fixtures.factories import make_advertiser, make_affiliate, make_click, make_offer
 from tests.postback.conftest import (  # noqa: F401  (fixtures: the loopback sink, the worker)
     MakeWorker,
@@ -251,3 +252,21 @@ async def test_a_batch_reads_coupons_once_and_only_when_it_names_one(db: Databas
         event.remove(db.engine.sync_engine, "before_cursor_execute", _seen)
     assert [r.conversion.error_code for r in done] == [0, 0, 13]
     assert {r.conversion.network_affiliate_id for r in done[:2]} == {owner.network_affiliate_id}
+
+
+async def test_coupon_conversions_count_against_the_affiliates_caps(db: Database) -> None:
+    offer = await make_offer(db)
+    owner = await make_affiliate(db)
+    await _coupon(db, offer, owner)
+    await set_caps(db, offer, daily_conversion_cap=2)
+    drafts = [
+        ConversionDraft(source="postback", coupon_code="SAVE20", strict=False) for _ in range(3)
+    ]
+    async with db.write() as session:
+        done = await record_many(session, drafts, bulk=True)
+    assert [(r.conversion.status, r.conversion.error_code) for r in done] == [
+        ("approved", 0),
+        ("approved", 0),
+        ("rejected", 4),
+    ]
+    assert {r.conversion.network_affiliate_id for r in done} == {owner.network_affiliate_id}
