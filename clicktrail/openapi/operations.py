@@ -144,7 +144,6 @@ OPERATIONS: dict[str, Operation] = {
         wh.WebhookWithSecret, *KEYED, INVALID, MISSING
     ),
     "DELETE /v1/networks/webhooks/{webhook_id}": ok(ee.Result, *KEYED, INVALID, MISSING),
-
     # coupon codes
     "POST /v1/networks/couponcodes": ok(cc.CouponCodeOut, *KEYED, INVALID),
     "POST /v1/networks/couponcodes/bulk": ok(cc.CouponCodeBulkOut, *KEYED, INVALID),

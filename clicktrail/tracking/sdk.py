@@ -180,7 +180,8 @@ class SdkConversions:
             name = f"{sdkcookie.ADVERTISER_PREFIX}{advertiser_id}"
         if not params.get("transaction_id", "").strip():
             found = sdkcookie.stored_transaction_id(scope, name)
-            if not found:
+            if found:
+                params["transaction_id"] = found
+            elif not params.get("coupon_code", "").strip():  # a coupon credits its affiliate
                 return sdk_error("transaction_id", "no click found: pass transaction_id")
-            params["transaction_id"] = found
         return await record_sdk_conversion(scope, params, cap, address)

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from clicktrail.app import ClicktrailApp
 from clicktrail.db import Database
-from clicktrail.models import Conversion, Offer
+from clicktrail.kit.timeutil import utcnow
+from clicktrail.models import Conversion, CouponCode, Offer
 from tests.tracking.helpers import cache_of, make_pair
 
 SHOP = "http://127.0.0.1:9"
@@ -100,3 +101,33 @@ async def test_bad_calls_store_nothing(app: ClicktrailApp, client: httpx.AsyncCl
     head = await client.head(f"/sdk/conversion?oid={pair.oid}&transaction_id={'c' * 32}")
     assert head.status_code == 405
     assert await _conversions(app.state.db) == []
+
+
+async def test_a_coupon_code_without_a_click_credits_the_codes_affiliate(
+    app: ClicktrailApp, client: httpx.AsyncClient
+) -> None:
+    pair = await make_pair(app)
+    now = utcnow()
+    async with app.state.db.write() as session:
+        session.add(
+            CouponCode(
+                network_offer_id=pair.oid,
+                network_affiliate_id=pair.affid,
+                coupon_code="PODCAST10",
+                coupon_code_key="podcast10",
+                coupon_status="active",
+                time_created=now,
+                time_saved=now,
+            )
+        )
+    response = await client.get(
+        "/sdk/conversion", params={"oid": pair.oid, "coupon_code": "podcast10", "amount": "30"}
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["error_code"]) == ("approved", 0)
+    [row] = await _conversions(app.state.db)
+    assert (row.source, row.network_affiliate_id, row.coupon_code) == (
+        "sdk",
+        pair.affid,
+        "podcast10",
+    )

@@ -1,7 +1,7 @@
 """coupon codes: Everflow's codes that credit a conversion to an affiliate
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0029
 Create Date: 2026-12-07
 
 ``coupon_code``: one row per code, belonging to an offer and (once usable) an affiliate,
@@ -18,7 +18,7 @@ from alembic import op
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0028"
-down_revision: str | None = "0025"
+down_revision: str | None = "0029"
 branch_labels: str | None = None
 depends_on: str | None = None
 
