@@ -101,7 +101,12 @@ async def test_a_batch_loads_custom_settings_once_per_generation_and_only_when_t
     statements: list[str] = []
 
     def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "custom_payout_revenue.custom_setting_status" in statement:
+        # The batch's settings query; the tracking cache, reloading in the background after
+        # an API write, reads base-conversion settings (``..._revenue_id = ``) instead.
+        if (
+            "custom_payout_revenue.custom_setting_status" in statement
+            and "custom_payout_revenue.network_offer_payout_revenue_id = " not in statement
+        ):
             statements.append(statement)
 
     async def _batch(*offers: Offer) -> list[Decimal]:
