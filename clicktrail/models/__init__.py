@@ -19,6 +19,7 @@ from clicktrail.models.coupon_code import CouponCode
 from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
 from clicktrail.models.exchange_rate import ExchangeRate
+from clicktrail.models.impression import Impression
 from clicktrail.models.incentive import Incentive
 from clicktrail.models.network import Network
 from clicktrail.models.network_webhook import NetworkWebhook
@@ -56,6 +57,7 @@ __all__ = [
     "CustomCapSetting",
     "CustomPayoutRevenue",
     "ExchangeRate",
+    "Impression",
     "Incentive",
     "Network",
     "NetworkWebhook",

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clicktrail.models.base import Base, JSONColumn
@@ -39,6 +39,8 @@ class Conversion(Base):
     event_id: Mapped[int] = mapped_column(default=0)
     network_offer_payout_revenue_id: Mapped[int] = mapped_column(default=0)
     is_event: Mapped[bool] = mapped_column(default=False)
+    #: Credited to an impression, not a click (Everflow's ``is_view_through``, ADR 0103).
+    is_view_through: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: approved | pending | rejected | invalid
     status: Mapped[str] = mapped_column(String(16), default="approved")
     #: The status as the caller said it, when it maps onto another (Scaleo's "hold").

@@ -100,6 +100,13 @@ class Offer(CapColumns, Base):
     #: Caps (the ``*_cap`` columns of CapColumns and the offer's custom cap settings) are
     #: enforced only while this is on; an offer without caps costs nothing extra.
     is_caps_enabled: Mapped[bool] = mapped_column(server_default=false())
+    #: View-through attribution (ADR 0103): a postback naming the offer and affiliate but no
+    #: click is credited to their latest impression within ``view_through_lookback_hour``
+    #: hours (0: no limit). ``view_through_destination_url``: the advertiser's impression
+    #: link (kept, not fired yet).
+    is_view_through_enabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    view_through_destination_url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    view_through_lookback_hour: Mapped[int] = mapped_column(default=0, server_default="0")
     time_created: Mapped[datetime]
     #: Bumped on every change, payout/revenue entries included (caches poll it).
     time_saved: Mapped[datetime]

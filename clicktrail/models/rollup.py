@@ -46,7 +46,10 @@ MONEY_METRICS: tuple[str, ...] = (
     "pending_payout",
     "pending_revenue",
 )
-METRICS: tuple[str, ...] = COUNT_METRICS + MONEY_METRICS
+#: Impressions (ADR 0102), after the money metrics so that the older metrics keep their
+#: positions in a report row's sums.
+IMPRESSION_METRICS: tuple[str, ...] = ("imp",)
+METRICS: tuple[str, ...] = COUNT_METRICS + MONEY_METRICS + IMPRESSION_METRICS
 #: Each money metric's carry column (ADR 0078): value = carry * 10**9 + metric.
 CARRY: dict[str, str] = {m: f"{m}_carry" for m in MONEY_METRICS}
 #: Every stored counter column: the metrics, then the money metrics' carries.

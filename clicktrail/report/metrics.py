@@ -3,8 +3,9 @@
 Rates are percentages rounded to 2 places; per-unit money to 4 places; money sums exact.
 ``cv``/``event``/payout/revenue count approved conversions only; pending ones appear in the
 on-hold metrics and rejected/invalid ones in ``invalid_cv_scrub``. ``total_click`` is unique
-plus duplicate clicks; invalid clicks are apart and ``gross_click`` is all of them. There is
-no impression tracking, so impression-based metrics are 0.
+plus duplicate clicks; invalid clicks are apart and ``gross_click`` is all of them.
+Impressions (ADR 0102): ``imp`` counts them, ``ctr`` is ``total_click * 100 / imp`` (0.0
+without impressions), ``cpm`` and ``rpm`` are the payout and revenue per 1,000 impressions.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _ORDER = (
     "sale_amount",
     "pending_payout",
     "pending_revenue",
+    "imp",
 )
 assert _ORDER == METRICS
 _PER = 1_000_000
@@ -99,10 +101,14 @@ def network(m: Sequence[int]) -> dict[str, Any]:
     ``round(money / 10**6 / den, 4)`` per unit, 0.0 when ``den`` is 0 (inlined
     :func:`_rate`: this runs once per table row)."""
     (total, unique, invalid, cv, event, invalid_cv, pending_cv) = m[:7]
-    (payout, revenue, sales, pending_payout, pending_revenue) = m[7:12]
+    (payout, revenue, sales, pending_payout, pending_revenue, imp) = m[7:13]
     per = _PER
     profit = revenue - payout
-    cvr = evr = epc = rpc = cpa = rpa = avg_sale = margin = 0.0
+    cvr = evr = epc = rpc = cpa = rpa = avg_sale = margin = ctr = cpm = rpm = 0.0
+    if imp:
+        ctr = _rate(total * 100, imp, 2)
+        cpm = _rate(payout * 1000 / per, imp, 4)
+        rpm = _rate(revenue * 1000 / per, imp, 4)
     if total:
         cvr = cv * 100 / total
         cvr = _round(cvr, 2) if cvr else cvr
@@ -123,13 +129,13 @@ def network(m: Sequence[int]) -> dict[str, Any]:
         margin = profit * 100 / revenue
         margin = _round(margin, 2) if margin else margin
     return {
-        "imp": 0,
+        "imp": imp,
         "total_click": total,
         "unique_click": unique,
         "invalid_click": invalid,
         "duplicate_click": total - unique,
         "gross_click": total + invalid,
-        "ctr": 0.0,
+        "ctr": ctr,
         "cv": cv,
         "invalid_cv_scrub": invalid_cv,
         "view_through_cv": 0,
@@ -138,12 +144,12 @@ def network(m: Sequence[int]) -> dict[str, Any]:
         "cvr": cvr,
         "evr": evr,
         "cpc": epc,
-        "cpm": 0.0,
+        "cpm": cpm,
         "cpa": cpa,
         "epc": epc,
         "rpc": rpc,
         "rpa": rpa,
-        "rpm": 0.0,
+        "rpm": rpm,
         "payout": payout // per if payout % per == 0 else _exact(payout),
         "revenue": revenue // per if revenue % per == 0 else _exact(revenue),
         "gross_sales": sales // per if sales % per == 0 else _exact(sales),
@@ -162,13 +168,14 @@ def affiliate(m: Sequence[int]) -> dict[str, Any]:
     network's money can never leak through a field an affiliate reads as its own."""
     (total, unique, invalid, cv, event) = m[:5]
     earnings = m[7]
+    imp = m[12]
     return {
-        "imp": 0,
+        "imp": imp,
         "total_click": total,
         "unique_click": unique,
         "invalid_click": invalid,
         "duplicate_click": total - unique,
-        "ctr": 0.0,
+        "ctr": _rate(total * 100, imp, 2),
         "cv": cv,
         "view_through_cv": 0,
         "event": event,

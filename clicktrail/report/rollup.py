@@ -53,6 +53,7 @@ from clicktrail.models.rollup import (
     BLOCK_DAYS,
     GRAINS,
     HOURLESS,
+    IMPRESSION_METRICS,
     METRICS,
     TABLES,
     VALUE_DIMS,
@@ -74,7 +75,11 @@ CLICK_METRICS: tuple[str, ...] = (
     "payout",
     "revenue",
 )
-CONVERSION_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in CLICK_METRICS[:3])
+CONVERSION_METRICS: tuple[str, ...] = tuple(
+    m for m in METRICS if m not in CLICK_METRICS[:3] and m not in IMPRESSION_METRICS
+)
+#: What an impression adds (ADR 0102): one ``imp`` and its CPM money.
+IMPRESSION_ROLLUP: tuple[str, ...] = (*IMPRESSION_METRICS, "payout", "revenue")
 
 #: Click/conversion column -> (rollup key, size) for the dims cube's own keys.
 _DIM_SOURCES: tuple[tuple[str, int], ...] = (
@@ -253,6 +258,21 @@ def click_rollup_statements(
     if not rows:
         return []
     return _click_acc(rows).statements(CLICK_METRICS, dialect)
+
+
+def impression_rollup_statements(
+    rows: Sequence[Mapping[str, Any]], dialect: Literal["sqlite", "postgresql"]
+) -> list[Statement]:
+    """The rollup upserts for a batch of impressions (impression rows: the click row's
+    column names for the keys and dimensions, ``payout``/``revenue`` what each earns)."""
+    if not rows:
+        return []
+    acc = _Acc(len(IMPRESSION_ROLLUP))
+    now = time.time()
+    for row in rows:
+        deltas = (1, micros(row.get("payout")), micros(row.get("revenue")))
+        _accumulate(acc, row, deltas, now=now)
+    return acc.statements(IMPRESSION_ROLLUP, dialect)
 
 
 async def _run_upserts(session: AsyncSession, acc: _Acc, metrics: tuple[str, ...]) -> None:

@@ -13,6 +13,7 @@ change and its report counters commit or roll back together.
   every returned ``(sql, params)`` with ``executemany`` on the connection and transaction
   that inserts the batch, after the insert (``"sqlite"``: qmark SQL for sqlite3,
   ``"postgresql"``: ``$1`` SQL for asyncpg).
+* ``impression_statements(rows, dialect)``: the same for a batch of impressions (ADR 0102).
 * ``record_clicks(session, rows)``: clicks written through the ORM (not the hot path).
 * ``record_conversions(session, conversions, sign)`` / ``record_conversion_rows(session,
   rows, sign)``: ``+1`` after inserting conversions, ``-1`` before changing their status or
@@ -47,6 +48,12 @@ class ReportStore(Protocol):
     ) -> list[Statement]:
         """The statements that record a batch of clicks, for the batch's own transaction."""
 
+    def impression_statements(
+        self, rows: Sequence[Mapping[str, Any]], dialect: Literal["sqlite", "postgresql"]
+    ) -> list[Statement]:
+        """The statements that record a batch of impressions (their ``imp`` and CPM money),
+        for the batch's own transaction, like ``click_statements``."""
+
     async def record_clicks(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
         """Record clicks written through the ORM, in the caller's transaction."""
 
@@ -79,6 +86,11 @@ class RollupStore:
         self, rows: Sequence[Mapping[str, Any]], dialect: Literal["sqlite", "postgresql"]
     ) -> list[Statement]:
         return rollup.click_rollup_statements(rows, dialect)
+
+    def impression_statements(
+        self, rows: Sequence[Mapping[str, Any]], dialect: Literal["sqlite", "postgresql"]
+    ) -> list[Statement]:
+        return rollup.impression_rollup_statements(rows, dialect)
 
     async def record_clicks(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
         await rollup.add_clicks(session, rows)

@@ -16,6 +16,8 @@ A plain ASGI callable (no framework on the hot path):
   ``OPTIONS`` preflights): the JavaScript SDK and its direct-link click and conversion
   (clicktrail/tracking/sdk.py). ``/sdk/click`` records the click like a redirect does and
   answers its transaction id only once it is committed.
+* ``GET /i?oid=…&affid=…``, ``GET /i/{affiliate_code}/{offer_code}/`` and
+  ``GET|OPTIONS /sdk/impression``: impressions (clicktrail.tracking.impression_routes).
 
 ``HEAD`` is safe (docs/adr/0065-head-writes-nothing.md): on a link it answers what a GET
 would (status and ``Location``, for a first visit) and records nothing; on ``/`` it is
@@ -38,6 +40,7 @@ from clicktrail.tracking import codes, sdk
 from clicktrail.tracking.components import TrackingComponents, tracking_components
 from clicktrail.tracking.cors import cors_headers, preflight
 from clicktrail.tracking.draft import Draft, Visit
+from clicktrail.tracking.impression_routes import ImpressionRoutes
 from clicktrail.tracking.macros import UrlTemplate
 from clicktrail.tracking.params import parse_id, parse_query
 from clicktrail.tracking.writer import WriterUnavailable
@@ -82,6 +85,9 @@ class TrackingApp:
         self.guards = guards_of(state)
         self.script = sdk.SdkScript()
         self.sdk_conversions = sdk.SdkConversions(self.cache)
+        self.impressions = ImpressionRoutes(
+            components.cache, components.impressions, components.impression_writer, self._visit
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,7 +107,10 @@ class TrackingApp:
                 return
             await respond(send, 405, [_TEXT, (b"allow", b"GET, POST")], b"Method Not Allowed")
             return
-        if path.startswith(("/sdk/", "/scripts/")):
+        if path == "/sdk/impression" and method == "OPTIONS":
+            await self.impressions.sdk(scope, send)
+            return
+        if path.startswith(("/sdk/", "/scripts/")) and path != "/sdk/impression":
             await self._sdk(scope, receive, send, path, method)
             return
         if method not in ("GET", "HEAD"):
@@ -111,10 +120,21 @@ class TrackingApp:
             await self._link(scope, send, None, json=False)
         elif path in ("/clk", "/clk/"):
             await self._link(scope, send, None, json=True)
+        elif path in ("/i", "/i/"):
+            await self.impressions.pixel(scope, send, None)
+        elif path == "/sdk/impression":
+            await self.impressions.sdk(scope, send)
         else:
             parts = path.strip("/").split("/")
             if len(parts) == 2 and _looks_like_code(parts[0]) and _looks_like_code(parts[1]):
                 await self._link(scope, send, (parts[0], parts[1]), json=False)
+            elif (
+                len(parts) == 3
+                and parts[0] == "i"
+                and _looks_like_code(parts[1])
+                and _looks_like_code(parts[2])
+            ):
+                await self.impressions.pixel(scope, send, (parts[1], parts[2]))
             else:
                 await respond(send, 404, [_TEXT], _NOT_FOUND_BODY)
 

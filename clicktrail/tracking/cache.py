@@ -20,7 +20,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import structlog
@@ -91,6 +91,9 @@ class OfferEntry:
     #: Robots, proxies and traffic controls refused on this offer (tracking/traffic.py);
     #: None, the common case, costs the click path one attribute check.
     traffic: TrafficGuard | None = None
+    #: What one impression pays and earns (a CPM/RPM rate / 1,000; else 0), ADR 0102.
+    imp_payout: Decimal = _ZERO
+    imp_revenue: Decimal = _ZERO
 
     @property
     def active(self) -> bool:
@@ -109,12 +112,26 @@ def click_payout(kind: str | None, amount: Any) -> tuple[str, Decimal]:
     return _PAYOUT_TYPES.get(raw, raw.upper()), Decimal(amount or 0) if raw == "cpc" else _ZERO
 
 
+_THOUSAND = Decimal(1000)
+_MICRO = Decimal("0.000001")
+
+
+def per_impression(kind: str | None, amount: Any, priced: str) -> Decimal:
+    """What one impression pays (``priced`` "cpm") or earns ("rpm"): the rate per 1,000
+    impressions / 1,000, to the micro-unit; 0 for any other type (ADR 0102)."""
+    if str(kind or "").lower() != priced:
+        return _ZERO
+    return (Decimal(amount or 0) / _THOUSAND).quantize(_MICRO, ROUND_HALF_EVEN)
+
+
 def _entry(offer: Any, base: Any | None, custom: tuple[CustomRate, ...] = ()) -> OfferEntry:
     revenue_type = payout_type = ""
-    revenue = payout = _ZERO
+    revenue = payout = imp_payout = imp_revenue = _ZERO
     if base is not None:
         revenue_type, revenue = click_revenue(base.revenue_type, base.revenue_amount)
         payout_type, payout = click_payout(base.payout_type, base.payout_amount)
+        imp_payout = per_impression(base.payout_type, base.payout_amount, "cpm")
+        imp_revenue = per_impression(base.revenue_type, base.revenue_amount, "rpm")
     duplicate_action = ""
     if getattr(offer, "is_duplicate_filter_enabled", False):
         action = str(getattr(offer, "duplicate_filter_targeting_action", "") or "")
@@ -138,6 +155,8 @@ def _entry(offer: Any, base: Any | None, custom: tuple[CustomRate, ...] = ()) ->
         duplicate_action=duplicate_action,
         custom=custom,
         targeting=compile_ruleset(getattr(offer, "ruleset", None)),
+        imp_payout=imp_payout,
+        imp_revenue=imp_revenue,
     )
 
 

@@ -111,6 +111,11 @@ class SqliteProcessSink:
     def process(self) -> asyncio.subprocess.Process | None:
         return self._child.process
 
+    @property
+    def child(self) -> ChildProcess:
+        """The writer process's bridge (impressions go through it too, ADR 0102)."""
+        return self._child
+
     async def open(self) -> None:
         self._child.prestart(PRESTART_SECONDS)
 

@@ -9,7 +9,8 @@ committing when the server dies is still committed).
 
 Configuration: ``(path, synchronous)``. Request: ``(records, windows, retry)``, records as
 tuples of plain values (``sinks._wire_record``). Answer: ``("ok", [is_unique, ...])`` or
-``("data" | "db", message)``.
+``("data" | "db", message)``. A batch of impressions is ``("imp", records, retry)``
+(clicktrail/tracking/sqlite_impressions.py), answered ``("ok", stored)`` (ADR 0102).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from clicktrail.kit import child
 from clicktrail.tracking.sqlite_batch import SqliteBatchWriter
+from clicktrail.tracking.sqlite_impressions import write_impressions
 
 
 class _Batches:
@@ -27,14 +29,18 @@ class _Batches:
 
     def handle(self, seq: int, request: Any, reply: child.Reply) -> None:
         try:
-            records, windows, retry = request
-            unique = self.writer.write(records, windows, retry=bool(retry))
+            if request[0] == "imp":
+                _, records, retry = request
+                answer: Any = write_impressions(self.writer, records, retry=bool(retry))
+            else:
+                records, windows, retry = request
+                answer = self.writer.write(records, windows, retry=bool(retry))
         except (sqlite3.IntegrityError, sqlite3.DataError, ValueError, TypeError) as exc:
             reply(seq, ("data", repr(exc)))
         except Exception as exc:
             reply(seq, ("db", repr(exc)))
         else:
-            reply(seq, ("ok", unique))
+            reply(seq, ("ok", answer))
 
     async def close(self) -> None:
         self.writer.close()
