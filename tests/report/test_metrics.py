@@ -33,14 +33,15 @@ def _network(m: list[int]) -> dict[str, Any]:
     total, unique, invalid = m[AT["total_click"]], m[AT["unique_click"]], m[AT["invalid_click"]]
     cv, event = m[AT["cv"]], m[AT["event"]]
     payout, revenue, sales = m[AT["payout"]], m[AT["revenue"]], m[AT["sale_amount"]]
+    imp = m[AT["imp"]]
     return {
-        "imp": 0,
+        "imp": imp,
         "total_click": total,
         "unique_click": unique,
         "invalid_click": invalid,
         "duplicate_click": total - unique,
         "gross_click": total + invalid,
-        "ctr": 0.0,
+        "ctr": _pct(total, imp),
         "cv": cv,
         "invalid_cv_scrub": m[AT["invalid_cv"]],
         "view_through_cv": 0,
@@ -49,12 +50,12 @@ def _network(m: list[int]) -> dict[str, Any]:
         "cvr": _pct(cv, total),
         "evr": _pct(event, total),
         "cpc": _ratio(payout / 1e6, total, 4),
-        "cpm": 0.0,
+        "cpm": _ratio(payout * 1000 / 1_000_000, imp, 4),
         "cpa": _ratio(payout / 1e6, cv, 4),
         "epc": _ratio(payout / 1e6, total, 4),
         "rpc": _ratio(revenue / 1e6, total, 4),
         "rpa": _ratio(revenue / 1e6, cv, 4),
-        "rpm": 0.0,
+        "rpm": _ratio(revenue * 1000 / 1_000_000, imp, 4),
         "payout": _money(payout),
         "revenue": _money(revenue),
         "gross_sales": _money(sales),
@@ -70,12 +71,12 @@ def _network(m: list[int]) -> dict[str, Any]:
 def _affiliate(m: list[int]) -> dict[str, Any]:
     total, cv, event = m[AT["total_click"]], m[AT["cv"]], m[AT["event"]]
     return {
-        "imp": 0,
+        "imp": m[AT["imp"]],
         "total_click": total,
         "unique_click": m[AT["unique_click"]],
         "invalid_click": m[AT["invalid_click"]],
         "duplicate_click": total - m[AT["unique_click"]],
-        "ctr": 0.0,
+        "ctr": _pct(total, m[AT["imp"]]),
         "cv": cv,
         "view_through_cv": 0,
         "event": event,
