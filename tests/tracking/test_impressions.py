@@ -64,7 +64,11 @@ async def test_the_pixel_stores_a_priced_impression_before_answering(
     assert response.content == GIF
     [row] = await impressions(db)  # committed before the answer
     assert (row.network_offer_id, row.network_affiliate_id) == (pair.oid, pair.affid)
-    assert (row.sub1, row.source_id, row.referer) == ("banner", "feed", "https://publisher.example/")
+    assert (row.sub1, row.source_id, row.referer) == (
+        "banner",
+        "feed",
+        "https://publisher.example/",
+    )
     assert (row.payout_type, row.payout, row.revenue_type, row.revenue) == (
         "CPM",
         Decimal("0.0025"),
