@@ -80,3 +80,6 @@ class ConversionDraft:
     #: False when the sender is over its cap on postbacks with unknown transaction ids
     #: (clicktrail.abuse): such a refusal is answered as usual but not stored.
     store_unknown_click: bool = True
+    #: Without a transaction id: credit the latest impression of ``offer_id`` by
+    #: ``affiliate_id`` (view-through, ADR 0103), or refuse; never credit without one.
+    view_through: bool = False

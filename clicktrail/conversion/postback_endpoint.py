@@ -4,9 +4,11 @@ Everflow's documented parameters: ``nid``, ``transaction_id``, ``amount`` (the s
 ``event_id`` or ``adv_event_id`` (an event by id, or by the alias the offer gives it),
 ``adv1``..``adv5``, ``order_id``, ``coupon_code``, ``email``, ``verification_token``; ``oid``
 optionally names the offer (checked against the click's). Without a transaction id, a
-``coupon_code`` credits the code's affiliate (conversion/coupons.py, ADR 0104). Every other
-parameter is kept in ``conversion.attributes``. A POST may carry them in a form or JSON body
-too (the query string wins on a clash).
+``coupon_code`` credits the code's affiliate (conversion/coupons.py, ADR 0104), and ``oid``
+and ``affid`` ask for a view-through conversion: credited to the affiliate's latest
+impression of the offer when the offer allows it (clicktrail/conversion/viewthrough.py).
+Every other parameter is kept in ``conversion.attributes``. A POST may carry them in a form
+or JSON body too (the query string wins on a clash).
 
 Answers, once the conversion is committed (group commit, see ``writer.py``):
 - ``200`` ``{"conversion_id", "transaction_id", "status", "error_code", "error_message"}``,
@@ -64,6 +66,7 @@ _KNOWN = frozenset(
         "email",
         "verification_token",
         "oid",
+        "affid",
     }
 )
 #: Longest value kept per parameter (the column sizes); longer is a 400.
@@ -181,6 +184,12 @@ def _amount(params: dict[str, str]) -> Decimal | None:
         raise BadParameter("amount", str(exc)) from exc
 
 
+def _view_through(params: dict[str, str]) -> bool:
+    """A postback without a transaction id that names the offer and the affiliate: a
+    view-through conversion (ADR 0103)."""
+    return bool(params.get("oid", "").strip() and params.get("affid", "").strip())
+
+
 def draft_from(params: dict[str, str]) -> ConversionDraft:
     """The conversion draft an advertiser postback's parameters describe."""
     nid = _int(params, "nid")
@@ -188,11 +197,16 @@ def draft_from(params: dict[str, str]) -> ConversionDraft:
     if len(extras) > _MAX_EXTRA:
         raise BadParameter("query", f"has more than {_MAX_EXTRA} unknown parameters")
     alias = params.get("adv_event_id", "").strip()
+    transaction_id = params.get("transaction_id", "").strip().lower()
+    affiliate_id = _int(params, "affid")
     return ConversionDraft(
         source="postback",
         network_id=1 if nid is None else nid,
-        transaction_id=params.get("transaction_id", "").strip().lower() or None,
+        transaction_id=transaction_id or None,
         offer_id=_int(params, "oid"),
+        affiliate_id=affiliate_id,
+        # A coupon code credits its own affiliate (ADR 0104) before any impression could.
+        view_through=not transaction_id and not params.get("coupon_code", "").strip(),
         event_id=_int(params, "event_id"),
         event_alias=alias or None,
         sale_amount=_amount(params),
@@ -259,6 +273,7 @@ async def _answer(scope: Scope, receive: Receive, cap: UnknownCap | None, addres
         if (
             not params.get("transaction_id", "").strip()
             and not params.get("coupon_code", "").strip()
+            and not _view_through(params)
         ):
             raise BadParameter("transaction_id", "is required (or a coupon_code)")
         draft = draft_from(params)

@@ -156,6 +156,9 @@ class OfferFacts(NamedTuple):
     is_must_approve_conversion: bool
     is_order_id_deduplicated: bool
     is_caps_enabled: bool
+    #: View-through attribution (ADR 0103).
+    is_view_through_enabled: bool
+    view_through_lookback_hour: int
     payout_revenue: tuple[EntryFacts, ...]
     #: The offer's active custom payout/revenue settings (most offers have none).
     custom: tuple[CustomRate, ...] = ()

@@ -93,6 +93,7 @@ def values(
         "internal_notes": draft.internal_notes,
         "conversion_user_ip": draft.conversion_user_ip,
         "attributes": draft.attributes,
+        "is_view_through": False,
     }
     if entry is not None:
         amounts = price(entry, sale, revenue_override=draft.revenue, payout_override=draft.payout)

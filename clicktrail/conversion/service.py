@@ -33,7 +33,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.caps.counting import ConversionCaps
-from clicktrail.conversion import coupons, repository, rows, throttle
+from clicktrail.conversion import (
+    coupons,
+    repository,
+    rows,
+    throttle,
+    viewthrough,
+    viewthrough_repository,
+)
 from clicktrail.conversion.adjust import change_status
 from clicktrail.conversion.capped import capped_pairs
 from clicktrail.conversion.draft import ConversionDraft
@@ -100,6 +107,8 @@ class _Context:
     throttles: throttle.Throttles = field(default_factory=dict)
     #: The coupon codes the batch names (usually none).
     codes: coupons.Coupons = field(default_factory=dict)
+    #: Impressions standing in for clicks (view-through, ADR 0103; usually none).
+    views: viewthrough.Views = field(default_factory=viewthrough.Views)
 
 
 def _check_amounts(draft: ConversionDraft) -> None:
@@ -125,10 +134,14 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     tids = {d.transaction_id for d in drafts if d.transaction_id and is_hex_id(d.transaction_id)}
     clicks = await repository.click_facts(session, tids)
     codes = await coupons.load(session, drafts, clicks)
+    # A transaction id that names no click may name an impression (view-through).
+    seen = await viewthrough_repository.by_ids(session, tids - clicks.keys())
     offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
     offer_ids |= {c.network_offer_id for c in codes.values()}
     offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
+    offer_ids |= {f.network_offer_id for f in seen.values() if f.network_offer_id is not None}
     offers, tokens, throttled, generation = await repository.offers_and_tokens(session, offer_ids)
+    views = await viewthrough.load(session, viewthrough.wanted_pairs(drafts), seen, offers, clicks)
     affiliate_ids = {
         d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
     }
@@ -136,9 +149,11 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
         session, affiliate_ids | coupons.affiliates(codes)
     )
     # A click that never had an accepted conversion cannot make a duplicate: only the
-    # clicks flagged ``has_conversion`` (set with every accepted one) are looked up.
+    # clicks flagged ``has_conversion`` (set with every accepted one) are looked up, and
+    # the impressions standing in for clicks (they carry no flag).
     accepted = await repository.accepted_click_events(
-        session, {tid for tid, click in clicks.items() if click.has_conversion}
+        session,
+        {tid for tid, click in clicks.items() if click.has_conversion} | views.ids,
     )
     keys = {d.idempotency_key for d in drafts if d.idempotency_key}
     keys |= {
@@ -165,7 +180,7 @@ async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Co
     by_key = await repository.by_idempotency_keys(session, keys)
     throttles = await repository.active_throttles(session, throttled)
     return _Context(
-        clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles, codes
+        clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles, codes, views
     )
 
 
@@ -197,7 +212,17 @@ def _refuse(draft: ConversionDraft, reason: Reason, error: Exception) -> None:
 def _resolve_click(draft: ConversionDraft, ctx: _Context) -> ClickFacts | None:
     tid = draft.transaction_id
     if tid is None:
-        return None
+        if not draft.view_through:
+            return None
+        pair = (draft.offer_id or 0, draft.affiliate_id or 0)
+        impression = ctx.views.by_pair.get(pair)
+        if impression is None:
+            _refuse(
+                draft,
+                Reason.INVALID_CLICK,
+                NotFound("no impression of this offer by this affiliate", field="affiliate_id"),
+            )
+        return impression
     if not is_hex_id(tid):
         _refuse(
             draft,
@@ -306,12 +331,22 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     click_at = draft.click_at or (click.created_at if click is not None else None)
     if reason is Reason.NONE and offer is not None and entry is not None:
         reason = _rules(draft, offer, entry, click, click_at, created_at, ctx)
+    view = click is not None and click.transaction_id in ctx.views.ids
+    if (
+        view
+        and reason is Reason.NONE
+        and offer is not None
+        and click is not None
+        and viewthrough.beyond_lookback(offer, click, created_at)
+    ):
+        reason = Reason.ABOVE_LOOKBACK_WINDOW
 
     if offer is not None and entry is not None and offer.custom:
         affiliate_id = click.network_affiliate_id if click is not None else draft.affiliate_id
         entry = effective_entry(entry, offer.custom, affiliate_id, created_at)
     values = rows.values(draft, reason, click, offer, entry, click_at, created_at, batch.now)
     values["idempotency_key"] = key
+    values["is_view_through"] = view
     if (
         reason is Reason.NONE
         and batch.caps is not None

@@ -98,7 +98,7 @@ def conversion_out(c: Conversion, page: ReportPage, *, affiliate: bool = False) 
         "notes": c.internal_notes,
         "error_code": c.error_code,
         "error_message": c.error_message,
-        "is_view_through": False,
+        "is_view_through": bool(c.is_view_through),
         "is_scrub": False,
         "sub1": c.sub1,
         "sub2": c.sub2,
