@@ -12,6 +12,7 @@ import sys
 #: Module names under bench/, in the order ``make bench`` runs them.
 BENCHES: list[str] = []
 BENCHES += ["click"]
+BENCHES += ["impression"]
 BENCHES += ["conversion"]
 BENCHES += ["referral"]
 BENCHES += ["report"]

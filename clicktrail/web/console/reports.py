@@ -60,11 +60,13 @@ ENTITY_LINKS = {"offer": "/app/offers/", "affiliate": "/app/affiliates/"}
 
 #: Metric columns the picker offers (the network realm's metrics that are not always 0).
 METRICS: dict[str, str] = {
+    "imp": "Impressions",
     "total_click": "Clicks",
     "unique_click": "Unique clicks",
     "duplicate_click": "Duplicate clicks",
     "invalid_click": "Invalid clicks",
     "gross_click": "Gross clicks",
+    "ctr": "CTR",
     "cv": "Conversions",
     "event": "Events",
     "invalid_cv_scrub": "Invalid conversions",
@@ -79,6 +81,8 @@ METRICS: dict[str, str] = {
     "rpc": "RPC",
     "cpa": "CPA",
     "rpa": "RPA",
+    "cpm": "CPM",
+    "rpm": "RPM",
     "avg_sale_value": "Avg. sale",
     "on_hold_conversion_count": "On hold",
     "on_hold_potential_payout": "On-hold payout",
@@ -95,8 +99,8 @@ MONEY = frozenset(
         "on_hold_potential_revenue",
     }
 )
-PERCENT = frozenset({"cvr", "evr", "margin"})
-PER_UNIT = frozenset({"epc", "rpc", "cpa", "rpa", "avg_sale_value"})
+PERCENT = frozenset({"ctr", "cvr", "evr", "margin"})
+PER_UNIT = frozenset({"epc", "rpc", "cpa", "rpa", "cpm", "rpm", "avg_sale_value"})
 #: Filter boxes -> the API's filter resource type.
 FILTERS: dict[str, str] = {
     "offer": "offer",
