@@ -123,6 +123,11 @@ class OfferIn(CapFieldsIn):
     ] = None
     #: The external fail-traffic redirect (clicktrail), for ``redirect_routing_method`` external.
     fail_traffic_url: OptionalHttpUrlText = ""
+    #: View-through attribution (ADR 0103): conversions without a click credited to the
+    #: affiliate's latest impression within ``view_through_lookback_hour`` (0: no limit).
+    is_view_through_enabled: bool = False
+    view_through_destination_url: OptionalHttpUrlText = ""
+    view_through_lookback_hour: Hours = 0
 
 
 def entry_out(entry: OfferPayoutRevenue) -> dict[str, Any]:
@@ -196,6 +201,9 @@ def offer_out(offer: Offer, advertiser: Advertiser | None = None) -> dict[str, A
         "internal_redirects": [dict(r) for r in offer.internal_redirects or []],
         "fail_traffic_url": offer.fail_traffic_url,
         "is_caps_enabled": offer.is_caps_enabled,
+        "is_view_through_enabled": offer.is_view_through_enabled,
+        "view_through_destination_url": offer.view_through_destination_url,
+        "view_through_lookback_hour": offer.view_through_lookback_hour,
         **caps_out(offer),
         "time_created": unix_or_zero(offer.time_created),
         "time_saved": unix_or_zero(offer.time_saved),

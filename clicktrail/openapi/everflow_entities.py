@@ -212,6 +212,9 @@ class OfferOut(CapFieldsOut):
     is_block_robots: bool
     verification_token: str
     is_caps_enabled: bool
+    is_view_through_enabled: bool
+    view_through_destination_url: str
+    view_through_lookback_hour: int
     time_created: int
     time_saved: int
     relationship: OfferRelationship

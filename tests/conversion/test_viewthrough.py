@@ -63,6 +63,12 @@ async def test_a_postback_without_a_click_is_credited_to_the_latest_impression(
     await _view_through(db, offer, lookback=24)
     await _impression(db, offer, affid, timedelta(hours=3))
     latest = await _impression(db, offer, affid, timedelta(hours=1))
+    shown_offer = await client.get(
+        f"/v1/networks/offers/{offer.network_offer_id}", headers=network_headers
+    )
+    assert shown_offer.status_code == 200, shown_offer.text
+    assert shown_offer.json()["is_view_through_enabled"] is True
+    assert shown_offer.json()["view_through_lookback_hour"] == 24
 
     response = await client.get("/", params=_postback(offer, affid, amount="10"))
     assert response.status_code == 200, response.text
