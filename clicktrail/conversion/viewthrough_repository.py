@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, cast
 
-from sqlalchemy import Table, false, select
+from sqlalchemy import Table, false, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion.repository import ClickFacts
@@ -23,6 +23,8 @@ def _facts() -> Any:
             columns.append(_TABLE.c.impression_id)
         elif name == "has_conversion":
             columns.append(false().label("has_conversion"))
+        elif name not in _TABLE.c:  # what only a click carries (its coupon code)
+            columns.append(literal("").label(name))
         else:
             columns.append(_TABLE.c[name])
     return select(*columns)

@@ -25,6 +25,7 @@ from starlette.types import Scope, Send
 from clicktrail.kit.asgi import respond
 from clicktrail.tracking import codes
 from clicktrail.tracking.cache import TrackingCache
+from clicktrail.tracking.cors import cors_headers, preflight
 from clicktrail.tracking.draft import Visit
 from clicktrail.tracking.impression_writer import ImpressionWriter
 from clicktrail.tracking.impressions import ImpressionDrafter, Refused
@@ -41,30 +42,6 @@ _JSON = (b"content-type", b"application/json")
 _TEXT = (b"content-type", b"text/plain; charset=utf-8")
 _NO_STORE = (b"cache-control", b"no-cache, no-store, must-revalidate")
 _UNAVAILABLE = b"Temporarily unavailable, please retry."
-#: The longest Origin echoed back; a longer one gets no CORS headers.
-MAX_ORIGIN = 512
-
-
-def cors_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
-    """CORS for the request's Origin, with credentials (Vary: Origin always)."""
-    headers = [(b"vary", b"Origin")]
-    for name, value in scope["headers"]:
-        if name == b"origin":
-            if 0 < len(value) <= MAX_ORIGIN and b"\r" not in value and b"\n" not in value:
-                headers.append((b"access-control-allow-origin", value))
-                headers.append((b"access-control-allow-credentials", b"true"))
-            break
-    return headers
-
-
-async def preflight(scope: Scope, send: Send) -> None:
-    headers = cors_headers(scope)
-    headers += [
-        (b"access-control-allow-methods", b"GET, OPTIONS"),
-        (b"access-control-allow-headers", b"Accept, Content-Type"),
-        (b"access-control-max-age", b"600"),
-    ]
-    await respond(send, 204, headers)
 
 
 class ImpressionRoutes:

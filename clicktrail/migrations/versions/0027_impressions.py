@@ -1,7 +1,7 @@
 """impressions: the impression table, ``imp`` in every rollup table, view-through fields
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0028
 Create Date: 2026-12-07
 
 * ``impression``: one row per impression recorded by the tracking host (ADR 0102).
@@ -20,7 +20,7 @@ from alembic import op
 from clicktrail.models.base import UTCDateTime
 
 revision: str = "0027"
-down_revision: str | None = "0025"
+down_revision: str | None = "0028"
 branch_labels: str | None = None
 depends_on: str | None = None
 
