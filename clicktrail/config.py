@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     geoip_city_path: str | None = Field(None, description="City .mmdb (GeoLite2 or DB-IP).")
     geoip_asn_path: str | None = Field(None, description="ASN .mmdb (GeoLite2 or DB-IP).")
     click_retention_days: int = Field(90, ge=1, description="Raw clicks kept this long.")
+    click_partition_days_ahead: int = Field(
+        7, ge=1, le=60, description="PostgreSQL: day partitions of clicks created this far ahead."
+    )
     conversion_batch_max: int = Field(
         1000, ge=1, le=10000, description="Most advertiser postbacks written per commit."
     )

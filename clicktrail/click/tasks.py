@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import date, timedelta
 
 import structlog
 
-from clicktrail.click import service
+from clicktrail.click import partitions, service
 from clicktrail.db import Database
+from clicktrail.kit.timeutil import utcnow
 from clicktrail.state import AppState, Service
 from clicktrail.tracking.components import KEY, TrackingComponents, build
 
@@ -23,10 +25,13 @@ PURGE_BATCH = 5000
 async def purge_expired(db: Database, retention_days: int, batch: int = PURGE_BATCH) -> int:
     """Delete every raw click past retention (not the converting ones); how many went.
 
-    One short transaction per ``batch`` clicks, so the write lock is never held long.
+    On PostgreSQL whole day partitions past retention go first (their converted clicks kept
+    in the default partition); then, on both engines, one short transaction per ``batch``
+    clicks deletes what is left past retention (on PostgreSQL: the default partition's),
+    so the write lock is never held long.
     """
     cutoff = service.retention_cutoff(retention_days)
-    total = 0
+    total = await drop_expired_days(db, cutoff.date())
     while True:
         async with db.write() as session:
             deleted = await service.purge_batch(session, cutoff, batch)
@@ -35,8 +40,52 @@ async def purge_expired(db: Database, retention_days: int, batch: int = PURGE_BA
             return total
 
 
+async def drop_expired_days(db: Database, before: date) -> int:
+    """Drop the day partitions of the days before ``before`` (PostgreSQL); how many raw
+    clicks went with them. A no-op on SQLite or an unpartitioned table."""
+    if db.is_sqlite:
+        return 0
+    async with db.engine.connect() as conn:
+        if not await partitions.is_partitioned(conn):
+            return 0
+        days = [day for day in await partitions.day_partitions(conn) if day < before]
+    total = 0
+    for day in days:
+        async with db.engine.connect() as conn:
+            rows = await partitions.day_rows(conn, day)
+        async with db.connect_write() as conn:
+            kept = await partitions.drop_day(conn, day)
+        if kept is not None:
+            total += rows - kept
+            log.info("click_partition_dropped", day=day.isoformat(), clicks=rows, kept=kept)
+    return total
+
+
+async def ensure_partitions(db: Database, ahead_days: int) -> list[date]:
+    """Create the day partitions of today and the next ``ahead_days`` days that are missing
+    (PostgreSQL); the days created. A no-op on SQLite or an unpartitioned table."""
+    if db.is_sqlite:
+        return []
+    async with db.engine.connect() as conn:
+        if not await partitions.is_partitioned(conn):
+            return []
+        existing = set(await partitions.day_partitions(conn))
+    today = utcnow().date()
+    created: list[date] = []
+    for day in (today + timedelta(days=n) for n in range(ahead_days + 1)):
+        if day in existing:
+            continue
+        async with db.connect_write() as conn:
+            if await partitions.create_day(conn, day):
+                created.append(day)
+    if created:
+        log.info("click_partitions_created", days=[day.isoformat() for day in created])
+    return created
+
+
 class RetentionJob:
-    """Purges raw clicks past ``click_retention_days`` once an hour."""
+    """Purges raw clicks past ``click_retention_days`` once an hour; on PostgreSQL also
+    creates the day partitions ahead (at start, before the click writer, then hourly)."""
 
     name = "click_retention"
 
@@ -45,6 +94,7 @@ class RetentionJob:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await self._ensure_partitions()
         self._task = asyncio.create_task(self._run(), name="click-retention")
 
     async def stop(self) -> None:
@@ -54,9 +104,18 @@ class RetentionJob:
                 await self._task
             self._task = None
 
+    async def _ensure_partitions(self) -> None:
+        """Never fails the start: clicks of a day without its partition land in the default
+        partition, and the next round moves them into the day's partition."""
+        try:
+            await ensure_partitions(self.state.db, self.state.settings.click_partition_days_ahead)
+        except Exception:
+            log.exception("click_partitions_failed")
+
     async def _run(self) -> None:
         await asyncio.sleep(RETENTION_FIRST_DELAY_SECONDS)
         while True:
+            await self._ensure_partitions()
             try:
                 days = self.state.settings.click_retention_days
                 deleted = await purge_expired(self.state.db, days)
@@ -70,7 +129,8 @@ class RetentionJob:
 
 
 def click_services(state: AppState) -> list[Service]:
-    """Tracking cache, click writer and retention job, for clicktrail/services.py."""
+    """Retention job (it creates the day partitions), tracking cache and click writer, for
+    clicktrail/services.py."""
     existing = state.components.get(KEY)
     components = existing if isinstance(existing, TrackingComponents) else build(state)
-    return [*components.services, RetentionJob(state)]
+    return [RetentionJob(state), *components.services]
