@@ -22,6 +22,7 @@ BENCHES += ["postback"]
 BENCHES += ["sdk"]
 BENCHES += ["webhook"]
 BENCHES += ["coupon"]
+BENCHES += ["partitions"]
 
 
 def main(argv: list[str]) -> int:

@@ -7,6 +7,7 @@ import contextlib
 from datetime import date, timedelta
 
 import structlog
+from sqlalchemy.exc import DBAPIError
 
 from clicktrail.click import partitions, service
 from clicktrail.db import Database
@@ -53,8 +54,12 @@ async def drop_expired_days(db: Database, before: date) -> int:
     for day in days:
         async with db.engine.connect() as conn:
             rows = await partitions.day_rows(conn, day)
-        async with db.connect_write() as conn:
-            kept = await partitions.drop_day(conn, day)
+        try:
+            async with db.connect_write() as conn:
+                kept = await partitions.drop_day(conn, day)
+        except DBAPIError:  # most often the lock timeout on a busy table: the next round
+            log.warning("click_partition_drop_postponed", day=day.isoformat(), exc_info=True)
+            break
         if kept is not None:
             total += rows - kept
             log.info("click_partition_dropped", day=day.isoformat(), clicks=rows, kept=kept)
@@ -75,9 +80,13 @@ async def ensure_partitions(db: Database, ahead_days: int) -> list[date]:
     for day in (today + timedelta(days=n) for n in range(ahead_days + 1)):
         if day in existing:
             continue
-        async with db.connect_write() as conn:
-            if await partitions.create_day(conn, day):
-                created.append(day)
+        try:
+            async with db.connect_write() as conn:
+                if await partitions.create_day(conn, day):
+                    created.append(day)
+        except DBAPIError:  # the default partition keeps the day's clicks until next round
+            log.warning("click_partition_create_postponed", day=day.isoformat(), exc_info=True)
+            break
     if created:
         log.info("click_partitions_created", days=[day.isoformat() for day in created])
     return created

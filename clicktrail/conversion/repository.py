@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.conversion.reasons import ACCEPTED_CODES
@@ -28,6 +28,7 @@ from clicktrail.models import (
     OfferPayoutRevenue,
 )
 from clicktrail.models.cache_generation import ROW_ID as GENERATION_ROW
+from clicktrail.models.click import minted_days
 from clicktrail.offer.custom_rules import CustomRate, rate_of
 
 
@@ -97,15 +98,22 @@ def _click_facts_stmt(dialect: str) -> Any:
 
 def _mark_converted_stmt(dialect: str) -> Any:
     table = _CLICK_TABLE
-    return (
-        update(table)
-        .where(in_list(table.c.transaction_id, "ids", dialect), table.c.has_conversion.is_(False))
-        .values(has_conversion=True)
+    stmt = update(table).where(
+        in_list(table.c.transaction_id, "ids", dialect), table.c.has_conversion.is_(False)
     )
+    if dialect == "postgresql":  # only the partitions of the clicks' days (ADR 0106)
+        stmt = stmt.where(
+            table.c.created_at >= bindparam("first"), table.c.created_at <= bindparam("last")
+        )
+    return stmt.values(has_conversion=True)
 
 
 _DIALECTS = ("sqlite", "postgresql")
 _CLICK_FACTS = {d: _click_facts_stmt(d) for d in _DIALECTS}
+#: PostgreSQL: the same, bound to the days the ids were minted on (their partitions).
+_CLICK_FACTS_IN_DAYS = _click_facts_stmt("postgresql").where(
+    _CLICK_TABLE.c.created_at >= bindparam("start"), _CLICK_TABLE.c.created_at < bindparam("end")
+)
 _MARK_CONVERTED = {d: _mark_converted_stmt(d) for d in _DIALECTS}
 
 
@@ -120,9 +128,21 @@ async def click_facts(
     cannot deadlock) to serialise conversions of the same click."""
     if not transaction_ids:
         return {}
-    stmt = _CLICK_FACTS[_dialect(session)]
-    result = await session.execute(stmt, {"ids": sorted(transaction_ids)})
-    return {row[0]: ClickFacts(*row) for row in result}
+    dialect = _dialect(session)
+    ids = sorted(transaction_ids)
+    window = minted_days(ids) if dialect == "postgresql" else None
+    found: dict[str, ClickFacts] = {}
+    if window is not None:
+        params = {"ids": ids, "start": window[0], "end": window[1]}
+        found = {
+            row[0]: ClickFacts(*row) for row in await session.execute(_CLICK_FACTS_IN_DAYS, params)
+        }
+        ids = [i for i in ids if i not in found]  # not minted here, or no such click
+        if not ids:
+            return found
+    result = await session.execute(_CLICK_FACTS[dialect], {"ids": ids})
+    found.update((row[0], ClickFacts(*row)) for row in result)
+    return found
 
 
 class EntryFacts(NamedTuple):
@@ -351,10 +371,15 @@ async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
     await _CONVERSION_INSERT.insert(session, rows)
 
 
-async def mark_clicks_converted(session: AsyncSession, transaction_ids: Collection[str]) -> None:
-    if not transaction_ids:
+async def mark_clicks_converted(session: AsyncSession, clicks: Mapping[str, datetime]) -> None:
+    """Flag the clicks (transaction id -> its ``created_at``) as converted."""
+    if not clicks:
         return
-    await session.execute(_MARK_CONVERTED[_dialect(session)], {"ids": sorted(transaction_ids)})
+    params: dict[str, Any] = {"ids": sorted(clicks)}
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        params.update(first=min(clicks.values()), last=max(clicks.values()))
+    await session.execute(_MARK_CONVERTED[dialect], params)
 
 
 async def get(

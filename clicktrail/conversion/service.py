@@ -274,7 +274,8 @@ class _Batch:
     bulk: bool
     new: list[Conversion] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
-    converted: set[str] = field(default_factory=set)
+    #: Transaction id -> created_at of the clicks this batch converts.
+    converted: dict[str, datetime] = field(default_factory=dict)
     #: The batch's caps, when one of its offers has caps enabled (else None: no cost).
     caps: ConversionCaps | None = None
 
@@ -372,7 +373,7 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
         ctx.by_key[key] = conversion
     if click is not None and reason is Reason.NONE:
         ctx.accepted.add((click.transaction_id, conversion.event_id))
-        batch.converted.add(click.transaction_id)
+        batch.converted[click.transaction_id] = click.created_at
     batch.new.append(conversion)
     return Recorded(conversion)
 

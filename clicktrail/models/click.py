@@ -2,11 +2,17 @@
 
 The columns follow seed 003's row (geolocation, device_information, relationship). Raw
 clicks are purged after the retention period unless ``has_conversion`` is set.
+
+On PostgreSQL the table is partitioned by UTC day of ``created_at`` (migration 0030, ADR
+0106): its primary key there is ``(transaction_id, created_at)`` and a partial index
+``ix_click_converted`` covers the converted clicks. The mapping below keeps
+``transaction_id`` as the identity, which it is: the id embeds the click's millisecond.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -101,3 +107,27 @@ class Click(Base):
     is_robot: Mapped[bool] = mapped_column(default=False)
     #: Connection type (e.g. "cable/dsl", "cellular"); empty unless a source provides it.
     connection_type: Mapped[str] = mapped_column(String(32), default="")
+
+
+def minted_days(transaction_ids: Iterable[str]) -> tuple[datetime, datetime] | None:
+    """From the start of the first UTC day to the end of the last one that these ids were
+    minted on (tracking/txid.py: the first 12 hex digits are the click's epoch
+    millisecond, the moment ``created_at`` holds); None when an id is not of that form.
+
+    A bound on ``created_at`` that lets PostgreSQL look in those days' partitions only. Ids
+    from elsewhere (imports, tests) may not carry their time: a caller looks up the ids it
+    did not find there again without the bound.
+    """
+    first: datetime | None = None
+    last: datetime | None = None
+    for transaction_id in transaction_ids:
+        try:
+            moment = datetime.fromtimestamp(int(transaction_id[:12], 16) / 1000, UTC)
+        except (ValueError, OverflowError, OSError):
+            return None
+        day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        first = day if first is None or day < first else first
+        last = day if last is None or day > last else last
+    if first is None or last is None:
+        return None
+    return first, last + timedelta(days=1)

@@ -116,3 +116,19 @@ async def test_retention_drops_the_day_and_keeps_converted_clicks(db: Database) 
     assert kept.created_at == converted.created_at
     assert facts[converted.transaction_id].created_at == converted.created_at
     assert await purge_expired(db, 90) == 0
+
+
+async def test_a_busy_table_postpones_the_drop(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pg_only(db)
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "100ms")
+    old_day = utcnow().date() - timedelta(days=200)
+    async with db.connect_write() as conn:
+        await partitions.create_day(conn, old_day)
+    async with db.engine.connect() as reader:  # a long report holding its read lock
+        await reader.execute(text("SELECT count(*) FROM click"))
+        assert await drop_expired_days(db, old_day + timedelta(days=1)) == 0
+        assert old_day.isoformat() in await _days(db)
+    assert await drop_expired_days(db, old_day + timedelta(days=1)) == 0  # empty day
+    assert old_day.isoformat() not in await _days(db)
