@@ -16,8 +16,9 @@ In one run:
    the plain one it runs today's batched delete (5,000 clicks a transaction). Timed, and the
    converted clicks counted afterwards on both.
 2. Click rate. ``clicktrail serve`` on a partitioned and on a plain database, alternately,
-   twice each, loaded by wrk exactly as bench/click.py loads its PostgreSQL target (its
-   machinery is reused); every acknowledged click is counted in the database.
+   four times each (medians compared: the box is shared), loaded by wrk exactly as
+   bench/click.py loads its PostgreSQL target (its machinery is reused); every
+   acknowledged click is counted in the database.
 
 The results replace the "Click retention on PostgreSQL" section of docs/benchmarks.md.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -48,7 +50,7 @@ RETENTION_DAYS = 90
 AGE_DAYS = 100
 #: The revision before 0030: the plain click table.
 FLAT = "0025"
-ROUNDS = 2
+ROUNDS = 4
 
 
 @dataclass
@@ -215,13 +217,27 @@ def _rates(admin: str) -> list[click_bench.Target]:
     return targets
 
 
-def _ratio(targets: list[click_bench.Target]) -> str:
-    def best(label: str) -> float:
-        return max((t.peak.rps for t in targets if t.name.startswith(label)), default=0.0)
+def _median(targets: list[click_bench.Target], label: str, value: str) -> float:
+    values = [
+        t.peak.rps if value == "rps" else t.cpu_main_us + t.cpu_children_us
+        for t in targets
+        if t.name.startswith(label)
+    ]
+    return statistics.median(values) if values else 0.0
 
-    if not best("plain table"):
-        return "not measured"
-    return f"{best('partitioned by day') / best('plain table'):.2f}"
+
+def _ratios(targets: list[click_bench.Target]) -> str:
+    plain, parted = "plain table", "partitioned by day"
+    if not _median(targets, plain, "rps") or not _median(targets, plain, "cpu"):
+        return "not measured."
+    rps = (_median(targets, plain, "rps"), _median(targets, parted, "rps"))
+    cpu = (_median(targets, plain, "cpu"), _median(targets, parted, "cpu"))
+    return (
+        f"median peak {rps[0]:,.0f} clicks/s plain, {rps[1]:,.0f} partitioned "
+        f"(partitioned / plain {rps[1] / rps[0]:.2f}); median CPU of clicktrail per click "
+        f"{cpu[0]:,.0f} µs plain, {cpu[1]:,.0f} µs partitioned "
+        f"(partitioned / plain {cpu[1] / cpu[0]:.2f})."
+    )
 
 
 def _report(purges: list[Purge], rates: list[click_bench.Target], loads: list[float]) -> str:
@@ -262,18 +278,19 @@ def _report(purges: list[Purge], rates: list[click_bench.Target], loads: list[fl
         "partition created ahead, the click writer COPYs into the parent).",
         "",
         "| target | peak clicks/s (conns) | peak p50 | peak p99 | half-load p99 "
-        "| clicks stored / 302s |",
-        "|---|---|---|---|---|---|",
+        "| clicks stored / 302s | CPU µs per click: server / its children |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in rates:
         half = f"{t.paced.p99_ms:.2f} ms" if t.paced else "-"
         lines.append(
             f"| {t.name} | {t.peak.rps:,.0f} ({t.peak.connections}) | {t.peak.p50_ms:.2f} ms "
-            f"| {t.peak.p99_ms:.2f} ms | {half} | {t.stored:,} / {t.acknowledged:,} |"
+            f"| {t.peak.p99_ms:.2f} ms | {half} | {t.stored:,} / {t.acknowledged:,} "
+            f"| {t.cpu_main_us:,.0f} / {t.cpu_children_us:,.0f} |"
         )
     lines += [
         "",
-        f"Best peak partitioned / best peak plain: {_ratio(rates)}.",
+        "Summary: " + _ratios(rates),
     ]
     return "\n".join(lines)
 
