@@ -1,7 +1,7 @@
 """click: partition the click table by UTC day on PostgreSQL
 
 Revision ID: 0030
-Revises: 0025
+Revises: 0027
 Create Date: 2026-12-07
 
 PostgreSQL only (SQLite keeps its plain table; ADR 0106). The populated table is renamed,
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0025"
+down_revision: str | None = "0027"
 branch_labels: str | None = None
 depends_on: str | None = None
 
