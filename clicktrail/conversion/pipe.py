@@ -4,6 +4,9 @@ Frames carry plain values only (clicktrail/kit/frames.py): a ``ConversionDraft``
 tuple of its fields in declaration order, with money as text and times in ISO 8601 (both
 round-trip exactly); its ``attributes`` are JSON values already (they are stored in a JSON
 column). An answer goes as ``("ok", receipt fields)`` or ``("fail", failure fields)``.
+
+A job (``jobs.py``) goes as ``("job", kind, payload)``, its payload plain already, and is
+answered ``("job", (answer,))`` or ``("fail", failure fields)``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.jobs import Job
 from clicktrail.conversion.writer import Failure, Receipt
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(ConversionDraft))
@@ -43,10 +47,32 @@ def draft_in(values: tuple[Any, ...]) -> ConversionDraft:
     return ConversionDraft(*fields)
 
 
-def answer_out(outcome: Receipt | Failure) -> tuple[str, tuple[Any, ...]]:
+class Answered(NamedTuple):
+    """A job's answer, as its handler gave it."""
+
+    value: Any
+
+
+def job_out(job: Job) -> tuple[str, str, Any]:
+    return ("job", job.kind, job.payload)
+
+
+def request_in(values: tuple[Any, ...]) -> ConversionDraft | Job:
+    """A request from the server: a job, or a draft (whose first field, ``source``, is
+    never ``"job"``)."""
+    if len(values) == 3 and values[0] == "job":
+        return Job(values[1], values[2])
+    return draft_in(values)
+
+
+def answer_out(outcome: Receipt | Failure | Answered) -> tuple[str, tuple[Any, ...]]:
+    if isinstance(outcome, Answered):
+        return ("job", tuple(outcome))
     return ("fail" if isinstance(outcome, Failure) else "ok", tuple(outcome))
 
 
-def answer_in(answer: tuple[str, tuple[Any, ...]]) -> Receipt | Failure:
+def answer_in(answer: tuple[str, tuple[Any, ...]]) -> Receipt | Failure | Answered:
     kind, values = answer
+    if kind == "job":
+        return Answered(*values)
     return Failure(*values) if kind == "fail" else Receipt(*values)

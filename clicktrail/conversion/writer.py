@@ -15,21 +15,26 @@ the previous one reaches its COMMIT, so the database's commit and the next batch
 overlap; a batch's statements never overlap another's (kit/groupcommit.py), and rollup rows are
 locked in key order, so two batches in flight cannot deadlock (ADR 0024).
 
+Other domains' writes ride in the same batches as jobs (``jobs.py``, ADR 0107): Affonso
+referral conversions are submitted with ``run(job)``, stored in the batch's transaction by
+their domain's handler and answered after the same COMMIT.
+
 A server normally runs this writer in a writer process of its own
 (``writer_process.ProcessConversionWriter``, ADR 0026); both answer through ``record``
-with a ``Receipt``.
+with a ``Receipt`` and through ``run`` with the job's plain answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 import structlog
 
 from clicktrail.config import Settings
 from clicktrail.conversion.draft import ConversionDraft
+from clicktrail.conversion.jobs import Job, handler
 from clicktrail.conversion.service import Recorded, record_many
 from clicktrail.db import Database
 from clicktrail.errors import ClicktrailError
@@ -68,13 +73,15 @@ class Failure(NamedTuple):
     field: str | None
     message: str
     stopped: bool = False
+    #: The error's ``code`` (Affonso's dialect shows it).
+    code: str = "INTERNAL_ERROR"
 
     @classmethod
     def of(cls, exc: BaseException) -> Failure:
         if isinstance(exc, WriterStopped):
-            return cls(503, None, str(exc), stopped=True)
+            return cls(503, None, str(exc), stopped=True, code="SERVICE_UNAVAILABLE")
         if isinstance(exc, ClicktrailError):
-            return cls(exc.status_code, exc.field, exc.message)
+            return cls(exc.status_code, exc.field, exc.message, code=exc.code)
         return cls(500, None, f"conversion could not be recorded: {exc!r}")
 
 
@@ -88,6 +95,10 @@ class DraftRecorder(Protocol):
     async def stop(self) -> None: ...
 
     async def record(self, draft: ConversionDraft) -> Receipt: ...
+
+    async def run(self, job: Job) -> Any:
+        """Store ``job`` in a batch; its handler's answer once committed (its error raised)."""
+        ...
 
 
 #: The writer most recently started in this process (the tracking host's way to reach it).
@@ -120,7 +131,7 @@ class ConversionWriter:
 
     def __init__(self, db: Database, *, max_batch: int = 1000, concurrency: int = 1) -> None:
         self.db = db
-        self._core: GroupCommit[ConversionDraft, Recorded] = GroupCommit(
+        self._core: GroupCommit[ConversionDraft | Job, object] = GroupCommit(
             self,
             label="conversion",
             max_batch=max_batch,
@@ -150,7 +161,12 @@ class ConversionWriter:
 
     def enqueue(self, draft: ConversionDraft) -> asyncio.Future[Recorded]:
         """Queue ``draft``; the future resolves once the transaction holding it committed."""
-        return self._core.submit(draft)
+        return cast("asyncio.Future[Recorded]", self._core.submit(draft))
+
+    def enqueue_job(self, job: Job) -> asyncio.Future[object]:
+        """Queue ``job``; the future resolves to its handler's answer (a plain value or a
+        ``ClicktrailError`` instance) once the transaction holding it committed."""
+        return self._core.submit(job)
 
     async def submit(self, draft: ConversionDraft) -> Recorded:
         """Queue ``draft`` and return once the transaction holding it has committed."""
@@ -159,13 +175,36 @@ class ConversionWriter:
     async def record(self, draft: ConversionDraft) -> Receipt:
         return Receipt.of(await self.enqueue(draft))
 
+    async def run(self, job: Job) -> Any:
+        answer = await self.enqueue_job(job)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
     # What a batch of conversions is (kit.groupcommit.Batches).
 
     async def commit(
-        self, items: Sequence[ConversionDraft], *, retry: bool, committing: Callable[[], None]
-    ) -> list[Recorded]:
+        self,
+        items: Sequence[ConversionDraft | Job],
+        *,
+        retry: bool,
+        committing: Callable[[], None],
+    ) -> list[object]:
+        results: list[object] = [None] * len(items)
+        drafts = [(i, item) for i, item in enumerate(items) if isinstance(item, ConversionDraft)]
+        kinds: dict[str, list[tuple[int, Job]]] = {}
+        for i, item in enumerate(items):
+            if isinstance(item, Job):
+                kinds.setdefault(item.kind, []).append((i, item))
         async with self.db.write() as session:
-            results = await record_many(session, list(items), bulk=True)
+            if drafts:
+                recorded = await record_many(session, [d for _, d in drafts], bulk=True)
+                for (i, _), one in zip(drafts, recorded, strict=True):
+                    results[i] = one
+            for kind, jobs in kinds.items():
+                answers = await handler(kind)(session, [job.payload for _, job in jobs])
+                for (i, _), answer in zip(jobs, answers, strict=True):
+                    results[i] = answer
             # Everything is written; the COMMIT at the block's end may overlap the next
             # batch (on SQLite the next one waits for the write lock anyway).
             committing()
@@ -177,10 +216,10 @@ class ConversionWriter:
     async def reconnect(self) -> None:
         pass
 
-    def salvage(self, item: ConversionDraft) -> bool:
+    def salvage(self, item: ConversionDraft | Job) -> bool:
         return False
 
-    def refused(self, item: ConversionDraft, exc: BaseException) -> BaseException:
+    def refused(self, item: ConversionDraft | Job, exc: BaseException) -> BaseException:
         return exc
 
 

@@ -18,7 +18,9 @@ import functools
 from typing import Any
 
 from clicktrail.config import Settings
-from clicktrail.conversion.pipe import answer_out, draft_in
+from clicktrail.conversion import jobs
+from clicktrail.conversion.jobs import Job
+from clicktrail.conversion.pipe import Answered, answer_out, request_in
 from clicktrail.conversion.service import Recorded
 from clicktrail.conversion.writer import ConversionWriter, Failure, Receipt, WriterStopped, build
 from clicktrail.db import Database
@@ -30,11 +32,23 @@ from clicktrail.report.tasks import configure_admission
 
 def _settle(reply: child.Reply, seq: int, future: asyncio.Future[Recorded]) -> None:
     if future.cancelled():
-        outcome: Receipt | Failure = Failure(503, None, "cancelled", stopped=True)
+        outcome: Receipt | Failure | Answered = Failure(503, None, "cancelled", stopped=True)
     elif (exc := future.exception()) is not None:
         outcome = Failure.of(exc)
     else:
         outcome = Receipt.of(future.result())
+    reply(seq, answer_out(outcome))
+
+
+def _settle_job(reply: child.Reply, seq: int, future: asyncio.Future[object]) -> None:
+    if future.cancelled():
+        outcome: Failure | Answered = Failure(503, None, "cancelled", stopped=True)
+    elif (exc := future.exception()) is not None:
+        outcome = Failure.of(exc)
+    elif isinstance(answer := future.result(), BaseException):
+        outcome = Failure.of(answer)  # the handler refused this job alone
+    else:
+        outcome = Answered(answer)
     reply(seq, answer_out(outcome))
 
 
@@ -47,7 +61,12 @@ class _Drafts:
 
     def handle(self, seq: int, request: Any, reply: child.Reply) -> None:
         try:
-            future = self.writer.enqueue(draft_in(request))
+            item = request_in(request)
+            if isinstance(item, Job):
+                job = self.writer.enqueue_job(item)
+                job.add_done_callback(functools.partial(_settle_job, reply, seq))
+                return
+            future = self.writer.enqueue(item)
         except WriterStopped as exc:
             reply(seq, answer_out(Failure.of(exc)))
             return
@@ -61,6 +80,7 @@ class _Drafts:
 
 async def setup(config: Any) -> _Drafts:
     settings = Settings.model_validate(config)
+    jobs.load(config.get(jobs.CONFIG_KEY, ()))
     configure_logging(settings.log_level, settings.log_format)
     configure_admission(settings)
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)

@@ -19,10 +19,13 @@ process.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from clicktrail.config import Settings
+from clicktrail.conversion import jobs
 from clicktrail.conversion.draft import ConversionDraft
-from clicktrail.conversion.pipe import answer_in, draft_out
+from clicktrail.conversion.jobs import Job
+from clicktrail.conversion.pipe import Answered, answer_in, draft_out, job_out
 from clicktrail.conversion.writer import (
     ConversionWriter,
     DraftRecorder,
@@ -49,6 +52,7 @@ class RecordFailed(ClicktrailError):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message, field=failure.field)
         self.status_code = failure.status_code
+        self.code = failure.code
 
 
 def _raise_for(failure: Failure) -> BaseException:
@@ -63,10 +67,10 @@ class ProcessConversionWriter:
     name = "conversion_writer"
 
     def __init__(self, settings: Settings) -> None:
+        # The writer process imports the job handlers this process registered (jobs.py).
+        config = {**settings.model_dump(mode="json"), jobs.CONFIG_KEY: jobs.modules()}
         self._child = ChildProcess(
-            "clicktrail.conversion.writer_child",
-            settings.model_dump(mode="json"),
-            label="conversion_writer",
+            "clicktrail.conversion.writer_child", config, label="conversion_writer"
         )
         self._accepting = False
 
@@ -90,7 +94,23 @@ class ProcessConversionWriter:
             raise WriterStopped(str(exc)) from exc
         if isinstance(outcome, Failure):
             raise _raise_for(outcome)
+        if isinstance(outcome, Answered):
+            raise TypeError("a draft was answered as a job")
         return outcome
+
+    async def run(self, job: Job) -> Any:
+        """Hand ``job`` to the writer process; its answer once committed."""
+        if not self._accepting:
+            raise WriterStopped("conversion writer is not running")
+        try:
+            outcome = answer_in(await self._child.call(job_out(job)))
+        except ChildLost as exc:
+            raise WriterStopped(str(exc)) from exc
+        if isinstance(outcome, Failure):
+            raise _raise_for(outcome)
+        if not isinstance(outcome, Answered):
+            raise TypeError("a job was answered as a draft")
+        return outcome.value
 
     async def stop(self) -> None:
         """Stop accepting, let the process write and answer what it has, then end it."""

@@ -2,7 +2,8 @@
 
 Authorization: Bearer <network key>. Successes are Affonso's ``{"success": true, "data"}``
 envelope; errors are rendered in Affonso's dialect (``clicktrail/dialects.py``). Thin: parse,
-call the service, shape the response. The write session commits before the response.
+call the service, shape the response. The write session commits before the response;
+conversions are committed by the conversion writer before theirs (``writing.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.responses import JSONResponse
 
 from clicktrail.deps import BearerCaller, ReadSession, State, WriteSession
 from clicktrail.kit.ids import PathKey
-from clicktrail.referral import affonso, commission, service
+from clicktrail.referral import affonso, commission, service, writing
 from clicktrail.referral.affonso_schemas import (
     ClickIn,
     ConversionIn,
@@ -96,12 +97,9 @@ async def update_referral(
     summary="Create a server-side conversion; the commission is computed from incentives",
     status_code=201,
 )
-async def create_conversion(
-    body: ConversionIn, session: WriteSession, _: BearerCaller
-) -> JSONResponse:
-    outcome = await commission.record(session, body)
-    data = affonso.conversion_object(outcome.commission, replayed=outcome.replayed)
-    return affonso.success(data, 200 if outcome.replayed else 201)
+async def create_conversion(body: ConversionIn, state: State, _: BearerCaller) -> JSONResponse:
+    status, data = await writing.record(state, body)
+    return affonso.success(data, status)
 
 
 @router.get("/v1/conversions/{conversion_id}", summary="Get a referral conversion")

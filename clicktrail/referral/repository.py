@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.kit.rowinsert import RowInserter
 from clicktrail.models import (
     Affiliate,
     AffiliateCode,
@@ -67,6 +68,17 @@ async def mark_click_converted(session: AsyncSession, transaction_id: str) -> No
         .where(Click.transaction_id == transaction_id, Click.has_conversion.is_(False))
         .values(has_conversion=True)
     )
+
+
+async def mark_clicks_converted(session: AsyncSession, transaction_ids: set[str]) -> None:
+    """``mark_click_converted`` for a batch of clicks, in one statement."""
+    if transaction_ids:
+        await session.execute(
+            update(Click)
+            .where(Click.transaction_id.in_(sorted(transaction_ids)))
+            .where(Click.has_conversion.is_(False))
+            .values(has_conversion=True)
+        )
 
 
 # --- affiliate codes and groups ----------------------------------------------------------
@@ -142,6 +154,27 @@ async def referral_by(
     if lock:
         stmt = stmt.with_for_update()
     return await session.scalar(stmt)
+
+
+async def referrals_for_update(
+    session: AsyncSession, ids: set[str], customer_ids: set[str], external_user_ids: set[str]
+) -> Sequence[Referral]:
+    """The referrals with any of these ids, customer_ids or external_user_ids, locked in id
+    order (a batch of conversions takes them all at once; the same order everywhere means
+    two batches cannot deadlock)."""
+    terms = [
+        getattr(Referral, column).in_(sorted(values))
+        for column, values in (
+            ("id", ids),
+            ("customer_id", customer_ids),
+            ("external_user_id", external_user_ids),
+        )
+        if values
+    ]
+    if not terms:
+        return []
+    stmt = select(Referral).where(or_(*terms)).order_by(Referral.id).with_for_update()
+    return (await session.scalars(stmt)).all()
 
 
 async def list_referrals(
@@ -294,6 +327,54 @@ async def referral_commission_stats(session: AsyncSession, referral_id: str) -> 
         )
     ).one()
     return int(row[0]), Decimal(row[1])
+
+
+async def commissions_by_events(
+    session: AsyncSession, external_event_ids: set[str]
+) -> dict[str, Commission]:
+    if not external_event_ids:
+        return {}
+    rows = await session.scalars(
+        select(Commission).where(Commission.external_event_id.in_(sorted(external_event_ids)))
+    )
+    return {row.external_event_id: row for row in rows if row.external_event_id is not None}
+
+
+async def commissions_by_conversions(
+    session: AsyncSession, conversion_ids: set[str]
+) -> dict[str, Commission]:
+    if not conversion_ids:
+        return {}
+    rows = await session.scalars(
+        select(Commission).where(Commission.conversion_id.in_(sorted(conversion_ids)))
+    )
+    return {row.conversion_id: row for row in rows}
+
+
+async def commission_stats(
+    session: AsyncSession, referral_ids: set[str]
+) -> dict[str, tuple[int, Decimal]]:
+    """``referral_commission_stats`` of many referrals in one query (absent: no sales)."""
+    if not referral_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Commission.referral_id,
+            func.count(),
+            func.coalesce(func.sum(Commission.commission_amount), 0),
+        )
+        .where(Commission.referral_id.in_(sorted(referral_ids)))
+        .group_by(Commission.referral_id)
+    )
+    return {rid: (int(n), Decimal(total)) for rid, n, total in rows.all()}
+
+
+_COMMISSION_INSERT = RowInserter(cast(Table, Commission.__table__))
+
+
+async def insert_commissions(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert complete commission rows (column name -> value) with one executemany."""
+    await _COMMISSION_INSERT.insert(session, rows)
 
 
 async def refund_by_event(session: AsyncSession, external_event_id: str) -> CommissionRefund | None:

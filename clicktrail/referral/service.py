@@ -170,7 +170,8 @@ async def _record_live(
         raise ValidationFailed(exc.message, field=field) from exc
 
 
-def _referral_from_click(click: Click, now: datetime) -> Referral:
+def referral_of_click(click: Click, now: datetime) -> Referral:
+    """A new lead referral for ``click`` (not stored), its id the click's."""
     assert click.network_offer_id is not None
     assert click.network_affiliate_id is not None
     return Referral(
@@ -213,7 +214,7 @@ async def referral_from_click(
     if existing is not None:
         return existing, False
     now = utcnow()
-    referral = _referral_from_click(click, now)
+    referral = referral_of_click(click, now)
     for key, value in (fill or {}).items():
         setattr(referral, key, value)
 
