@@ -72,7 +72,13 @@ async def handle(session: AsyncSession, payloads: Sequence[Any]) -> list[object]
     ]
 
 
-jobs.register(KIND, handle)
+def register() -> None:
+    """Make ``handle`` the writer's handler of referral conversions (done on import, so
+    that the writer process, which imports this module by name, has it too)."""
+    jobs.register(KIND, handle)
+
+
+register()
 
 
 async def record(state: AppState, body: ConversionIn) -> tuple[int, dict[str, Any]]:
