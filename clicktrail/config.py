@@ -53,7 +53,10 @@ class Settings(BaseSettings):
         7, ge=1, le=60, description="PostgreSQL: day partitions of clicks created this far ahead."
     )
     conversion_batch_max: int = Field(
-        1000, ge=1, le=10000, description="Most advertiser postbacks written per commit."
+        1000,
+        ge=1,
+        le=10000,
+        description="Most advertiser postbacks and referral conversions written per commit.",
     )
     conversion_writers: int = Field(
         0,
@@ -64,8 +67,8 @@ class Settings(BaseSettings):
     )
     conversion_writer_process: bool = Field(
         True,
-        description="Record advertiser postbacks in a writer process of their own (another "
-        "core for the batches' work); false = in the server process.",
+        description="Record advertiser postbacks and referral conversions in a writer process "
+        "of their own (another core for the batches' work); false = in the server process.",
     )
     # --- postbacks ----------------------------------------------------------------------
     worker_enabled: bool = Field(True, description="`serve` also runs a postback worker.")

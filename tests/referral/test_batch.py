@@ -111,21 +111,27 @@ async def test_a_batch_applies_the_rules_in_order(
     async with db.write() as session:
         outcomes = await record_batch(session, bodies)
     first, missing, second, twin, other_money = outcomes
-    assert isinstance(first, Outcome) and isinstance(second, Outcome)
+    assert isinstance(first, Outcome)
+    assert isinstance(second, Outcome)
     assert (first.replayed, first.commission.commission_amount) == (False, Decimal(10))
     # The second sale sees the first: the cap leaves 5.
     assert (second.replayed, second.commission.commission_amount) == (False, Decimal(5))
-    assert isinstance(missing, NotFound) and missing.field == "referral_id"
+    assert isinstance(missing, NotFound)
+    assert missing.field == "referral_id"
     # The same event again in the batch is a replay of the first, found by the customer_id
     # the second sale linked; with other money it is a conflict.
-    assert isinstance(twin, Outcome) and twin.replayed
+    assert isinstance(twin, Outcome)
+    assert twin.replayed
     assert twin.commission.conversion_id == first.commission.conversion_id
-    assert isinstance(other_money, ClicktrailError) and other_money.status_code == 409
+    assert isinstance(other_money, ClicktrailError)
+    assert other_money.status_code == 409
     assert await count(db, Commission) == 2
     assert await count(db, Conversion) == 2
     async with db.read() as session:
         linked = await repository.referral_by(session, "customer_id", "cus_1")
-    assert linked is not None and linked.id == referral and linked.status == "customer"
+    assert linked is not None
+    assert linked.id == referral
+    assert linked.status == "customer"
 
 
 async def test_a_failing_batch_answers_an_error_and_stores_nothing_half_way(
