@@ -327,7 +327,7 @@ def _write_doc(results: list[Result], load: str) -> None:
         lines.append(
             f"- {result.database}: {result.answered:,} conversions answered 201; the database "
             f"holds {result.conversions:,} conversions and {result.commissions:,} commissions "
-            "(replays made none)."
+            f"(replays made none); {_goal(result)}."
         )
     lines.append("")
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
