@@ -115,11 +115,7 @@ def sqlite_time(moment: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME storage format, in naive UTC."""
     if moment is None:
         return None
-    m = moment.astimezone(UTC)
-    return (
-        f"{m.year:04d}-{m.month:02d}-{m.day:02d} "
-        f"{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond:06d}"
-    )
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 async def _driver(session: AsyncSession) -> Any:
@@ -172,6 +168,14 @@ SQLITE_SETTLE_LOST = """
 UPDATE postback_delivery SET attempts = attempts + 1, in_flight_since = NULL, updated_at = ?
 WHERE id = ?
 """
+PG_RELEASE = """
+UPDATE postback_delivery SET next_attempt_at = $2, in_flight_since = NULL
+WHERE id = ANY($1::bigint[]) AND state = 'pending' AND in_flight_since IS NOT NULL
+"""
+SQLITE_RELEASE = """
+UPDATE postback_delivery SET next_attempt_at = ?, in_flight_since = NULL
+WHERE id = ? AND state = 'pending' AND in_flight_since IS NOT NULL
+"""
 UNKNOWN_OUTCOME = (
     "outcome unknown: the worker stopped during this attempt and never recorded its result "
     "(found when its lease ended); the postback may or may not have been received"
@@ -198,6 +202,18 @@ async def claim_due(
         rows = await cursor.fetchall()
         await cursor.close()
     return [Claimed(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+async def release(
+    session: AsyncSession, ids: Sequence[int], *, now: datetime, dialect: str
+) -> None:
+    """Hand back claimed deliveries that were never sent: due again at ``now``, with no
+    attempt in flight (so no attempt is counted or logged for them)."""
+    driver = await _driver(session)
+    if dialect == "postgresql":
+        await driver.execute(PG_RELEASE, list(ids), now)
+    else:
+        await driver.executemany(SQLITE_RELEASE, [(sqlite_time(now), i) for i in ids])
 
 
 def _parse_sqlite_time(text: str) -> datetime:
@@ -281,25 +297,22 @@ async def write_results(
     if dialect == "postgresql":
         if not driver.is_in_transaction():
             raise RuntimeError("bulk writes must run inside the session's transaction")
-        columns: list[list[Any]] = [[] for _ in range(10)]
-        for r in results:
-            for column, value in zip(
-                columns,
-                (
-                    r.id,
-                    r.state,
-                    r.attempts,
-                    r.failed_attempts,
-                    r.next_attempt_at,
-                    r.last_attempt_at,
-                    r.delivered_at,
-                    r.last_status_code,
-                    r.debug_information,
-                    r.updated_at,
-                ),
-                strict=True,
-            ):
-                column.append(value)
+        rows = [
+            (
+                r.id,
+                r.state,
+                r.attempts,
+                r.failed_attempts,
+                r.next_attempt_at,
+                r.last_attempt_at,
+                r.delivered_at,
+                r.last_status_code,
+                r.debug_information,
+                r.updated_at,
+            )
+            for r in results
+        ]
+        columns = [list(column) for column in zip(*rows, strict=True)]
         await driver.execute(PG_UPDATE, *columns)
         await driver.copy_records_to_table(
             "postback_attempt",
@@ -309,6 +322,15 @@ async def write_results(
         return
     if not driver.in_transaction:
         raise RuntimeError("bulk writes must run inside the session's transaction")
+    # A batch shares a few moments (``now`` in most columns), so each is formatted once.
+    stamps: dict[datetime | None, str | None] = {None: None}
+
+    def stamp(moment: datetime | None) -> str | None:
+        text = stamps.get(moment)
+        if text is None:
+            text = stamps[moment] = sqlite_time(moment)
+        return text
+
     await driver.executemany(
         SQLITE_UPDATE,
         [
@@ -317,14 +339,29 @@ async def write_results(
                 "state": r.state,
                 "attempts": r.attempts,
                 "failed_attempts": r.failed_attempts,
-                "next_attempt_at": sqlite_time(r.next_attempt_at),
-                "last_attempt_at": sqlite_time(r.last_attempt_at),
-                "delivered_at": sqlite_time(r.delivered_at),
+                "next_attempt_at": stamp(r.next_attempt_at),
+                "last_attempt_at": stamp(r.last_attempt_at),
+                "delivered_at": stamp(r.delivered_at),
                 "last_status_code": r.last_status_code,
                 "debug_information": r.debug_information,
-                "updated_at": sqlite_time(r.updated_at),
+                "updated_at": stamp(r.updated_at),
             }
             for r in results
         ],
     )
-    await driver.executemany(SQLITE_INSERT_ATTEMPT, [_sqlite_attempt(a) for a in attempts])
+    await driver.executemany(
+        SQLITE_INSERT_ATTEMPT,
+        [
+            (
+                a.delivery_id,
+                a.attempt_no,
+                stamp(a.attempted_at),
+                a.url,
+                a.status_code,
+                a.duration_ms,
+                a.error,
+                a.response_excerpt,
+            )
+            for a in attempts
+        ],
+    )

@@ -47,6 +47,16 @@ class PixelHealth:
         pixel.failure_streak += 1
         return pixel.pixel_status == "active" and pixel.failure_streak >= self.threshold
 
+    @staticmethod
+    def _unchanged(pixel: Pixel, outcomes: Sequence[AttemptResult]) -> bool:
+        """True when counting ``outcomes`` would leave the pixel as it is: all of them
+        succeeded and it has no failure streak to end."""
+        return (
+            pixel.failure_streak == 0
+            and pixel.failure_streak_started_at is None
+            and all(r.ok for r in outcomes)
+        )
+
     async def apply(
         self,
         session: AsyncSession,
@@ -56,33 +66,51 @@ class PixelHealth:
         lock: bool,
     ) -> set[int]:
         """Count the outcomes (disabling pixels that cross the threshold); returns the ids of
-        the pixels that are inactive now, whose failed deliveries wait paused."""
-        pixels = await repository.pixels_for_update(
-            session, (pixel_id for pixel_id, _ in outcomes), lock=lock
-        )
+        the pixels that are inactive now, whose failed deliveries wait paused.
+
+        The pixels are read without a lock first: a pixel whose outcomes all succeeded and
+        that has no streak is left alone, so batches of healthy deliveries do not queue on
+        its row lock. Only the pixels that change are read again under ``FOR UPDATE``
+        (when ``lock``) and counted."""
+        by_pixel: dict[int, list[AttemptResult]] = {}
         for pixel_id, result in outcomes:
-            pixel = pixels.get(pixel_id)
-            if pixel is None or not self.observe(pixel, result, now):
-                continue
-            hours = self.window.total_seconds() / 3600
-            pixel.pixel_status = "inactive"
-            pixel.disabled_at = now
-            pixel.disabled_reason = (
-                f"disabled after {pixel.failure_streak} consecutive failed postbacks within "
-                f"{hours:g} hours; last: {_why(result)}"
-            )
-            pixel.time_saved = now
-            paused = await repository.move_pixel_deliveries(
-                session, pixel_id, from_states=["pending"], to_state="paused", now=now
-            )
-            log.warning(
-                "pixel_disabled",
-                pixel_id=pixel_id,
-                reason=pixel.disabled_reason,
-                paused_deliveries=paused,
-            )
+            by_pixel.setdefault(pixel_id, []).append(result)
+        pixels = await repository.pixels_for_update(session, by_pixel, lock=False)
+        changing = [
+            pixel_id
+            for pixel_id, results in by_pixel.items()
+            if pixel_id in pixels and not self._unchanged(pixels[pixel_id], results)
+        ]
+        if changing and lock:
+            pixels.update(await repository.pixels_for_update(session, changing, lock=True))
+        for pixel_id in changing:
+            pixel = pixels[pixel_id]
+            for result in by_pixel[pixel_id]:
+                if self.observe(pixel, result, now):
+                    await self._disable(session, pixel, result, now)
         return {
             pixel_id
             for pixel_id, pixel in pixels.items()
             if pixel.pixel_status != "active" and not pixel.is_deleted
         }
+
+    async def _disable(
+        self, session: AsyncSession, pixel: Pixel, result: AttemptResult, now: datetime
+    ) -> None:
+        hours = self.window.total_seconds() / 3600
+        pixel.pixel_status = "inactive"
+        pixel.disabled_at = now
+        pixel.disabled_reason = (
+            f"disabled after {pixel.failure_streak} consecutive failed postbacks within "
+            f"{hours:g} hours; last: {_why(result)}"
+        )
+        pixel.time_saved = now
+        paused = await repository.move_pixel_deliveries(
+            session, pixel.network_pixel_id, from_states=["pending"], to_state="paused", now=now
+        )
+        log.warning(
+            "pixel_disabled",
+            pixel_id=pixel.network_pixel_id,
+            reason=pixel.disabled_reason,
+            paused_deliveries=paused,
+        )

@@ -103,9 +103,11 @@ async def affiliates_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[i
 async def pixels_for_update(
     session: AsyncSession, ids: Iterable[int], *, lock: bool
 ) -> dict[int, Pixel]:
+    """The pixels by id; with ``lock``, locked ``FOR UPDATE`` and read again even if the
+    session already holds them."""
     query = select(Pixel).where(Pixel.network_pixel_id.in_(sorted(set(ids))))
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     return {p.network_pixel_id: p for p in await session.scalars(query)}
 
 

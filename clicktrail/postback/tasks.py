@@ -1,8 +1,10 @@
 """The postback delivery worker: claim due deliveries, fire them, record every attempt.
 
-Several *lanes* run in one process, each looping claim -> send -> record on its own batch,
-so one lane's database write overlaps the others' HTTP traffic; every lane shares one
-aiohttp session and one concurrency limit. Claims lease rows by moving ``next_attempt_at``
+Several *lanes* run in one process, each a pipeline over its own batches: while batch N is
+being sent, batch N+1 is already claimed and batch N-1's results are being written, so the
+database work of every lane overlaps HTTP traffic instead of stalling the lanes (which
+otherwise drift into step: all sending, then all writing). Every lane shares one aiohttp
+session and one concurrency limit. Claims lease rows by moving ``next_attempt_at``
 forward (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers can run; on
 SQLite ``BEGIN IMMEDIATE`` makes the claim itself exclusive). A worker that dies mid-batch
 loses nothing: its rows come due again when the lease ends (at-least-once delivery).
@@ -105,7 +107,7 @@ class DeliveryWorker:
         failures = 0
         while not self._stopping.is_set():
             try:
-                handled = await self.run_once()
+                handled = await self.pipeline(self._stopping)
                 failures = 0
             except Exception:
                 failures += 1
@@ -161,17 +163,65 @@ class DeliveryWorker:
         await self.record(claimed, await self.send_all(claimed))
         return len(claimed)
 
+    async def pipeline(self, stopping: asyncio.Event | None = None) -> int:
+        """One lane until nothing is due (or ``stopping`` is set): each batch is claimed
+        while the one before it is sent, and recorded while the one after it is sent.
+        Returns how many deliveries were handled.
+
+        The guarantees are those of ``run_once``: a batch is claimed (leased) before it is
+        sent and its results are written before the lane's next-but-one batch is sent. If
+        the lane fails, a batch it claimed but did not send yet is released (due again at
+        once, no attempt counted); what it sent and did not record comes due when its lease
+        ends, and is logged as an attempt with an unknown outcome."""
+        total = 0
+        upcoming: asyncio.Task[list[Claimed]] | None = None
+        recording: asyncio.Task[None] | None = None
+        claimed = await self.claim()
+        try:
+            while claimed:
+                if stopping is None or not stopping.is_set():
+                    upcoming = asyncio.create_task(self.claim())
+                results = await self.send_all(claimed)
+                if recording is not None:
+                    await recording
+                recording = asyncio.create_task(self.record(claimed, results))
+                total += len(claimed)
+                claimed = []
+                if upcoming is not None:
+                    claimed, upcoming = await upcoming, None
+            if recording is not None:
+                await recording
+                recording = None
+        finally:
+            await self._settle(upcoming, recording, claimed)
+        return total
+
+    async def _settle(
+        self,
+        upcoming: asyncio.Task[list[Claimed]] | None,
+        recording: asyncio.Task[None] | None,
+        unsent: Sequence[Claimed],
+    ) -> None:
+        """After a lane failed: let its background write finish and hand back the batches
+        it claimed but never sent."""
+        unsent = list(unsent)
+        if recording is not None:
+            with contextlib.suppress(Exception):
+                await recording
+        if upcoming is not None:
+            with contextlib.suppress(Exception):
+                unsent += await upcoming
+        if unsent:
+            with contextlib.suppress(Exception):
+                async with self.db.write() as session:
+                    await bulk.release(
+                        session, [c.id for c in unsent], now=self.clock(), dialect=self.db.dialect
+                    )
+
     async def drain(self) -> int:
         """Run every lane until nothing is due; returns how many deliveries were handled."""
         await self.sender.start()
-
-        async def lane() -> int:
-            total = 0
-            while handled := await self.run_once():
-                total += handled
-            return total
-
-        return sum(await asyncio.gather(*(lane() for _ in range(self.lanes))))
+        return sum(await asyncio.gather(*(self.pipeline() for _ in range(self.lanes))))
 
     # --- results -------------------------------------------------------------------------
 
