@@ -181,12 +181,12 @@ class DeliveryWorker:
             while claimed:
                 if stopping is None or not stopping.is_set():
                     upcoming = asyncio.create_task(self.claim())
-                results = await self.send_all(claimed)
+                batch, claimed = claimed, []  # sent from here on: never handed back
+                results = await self.send_all(batch)
                 if recording is not None:
                     await recording
-                recording = asyncio.create_task(self.record(claimed, results))
-                total += len(claimed)
-                claimed = []
+                recording = asyncio.create_task(self.record(batch, results))
+                total += len(batch)
                 if upcoming is not None:
                     claimed, upcoming = await upcoming, None
             if recording is not None:
