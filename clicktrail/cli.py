@@ -11,6 +11,8 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clicktrail.audit import capture
 from clicktrail.click.cli import app as clicks_app
@@ -55,11 +57,24 @@ def migrate() -> None:
     err(f"database is up to date ({settings.database_url.split('://')[0]})")
 
 
+#: PostgreSQL advisory lock taken by the first-start checks, so that several hosts starting
+#: at once on one empty database create one first key and one first admin (ADR 0109).
+FIRST_START_LOCK = 7408
+
+
+async def _first_start_lock(db: Database, session: AsyncSession) -> None:
+    """Serialize this transaction with other processes' first-start checks (PostgreSQL;
+    a SQLite write transaction is exclusive already)."""
+    if db.dialect == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_START_LOCK})
+
+
 async def _first_key(db: Database) -> str | None:
     from clicktrail.auth.service import create_key, has_any_key
 
     capture.install(db)
     async with db.write() as session:
+        await _first_start_lock(db, session)
         if await has_any_key(session):
             return None
         _key, raw = await create_key(session, realm="network", name="first start")
@@ -74,6 +89,7 @@ async def _first_admin(db: Database) -> str | None:
     from clicktrail.users.service import create_user, has_any_user
 
     async with db.write() as session:
+        await _first_start_lock(db, session)
         if await has_any_user(session):
             return None
         _user, password = await create_user(session, email=FIRST_ADMIN, role="admin")

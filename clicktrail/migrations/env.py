@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -13,6 +13,8 @@ from clicktrail.db import sqlite_path
 from clicktrail.models import Base
 
 target_metadata = Base.metadata
+#: PostgreSQL advisory lock held while migrating.
+MIGRATION_LOCK = 7409
 
 
 def _run(connection: Connection) -> None:
@@ -23,6 +25,11 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several hosts starting at once on one database: one migrates, the others wait
+            # here and then find the schema at head (ADR 0109). The lock ends with the
+            # migration's transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
