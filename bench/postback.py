@@ -307,8 +307,10 @@ def render(results: list[Figures], load: tuple[float, float]) -> str:
         f"Setup: {BACKLOG:,} due deliveries of one pixel to a local keep-alive HTTP sink; one "
         f"worker process, {LANES} lanes, batches of {BATCH}, {CONCURRENCY} requests in flight, "
         "one shared aiohttp session. Each delivery: claim (lease), GET, one attempt row, "
-        "result written in batches. The raw figure is bare aiohttp GETs to the same sink at "
-        "the same concurrency, measured in the same run (the ceiling).",
+        "result written in batches; each lane claims its next batch and writes its "
+        "previous one while a batch is in flight (ADR 0108). The raw figure is bare aiohttp "
+        "GETs to the same sink at the same concurrency, measured in the same run (the "
+        "ceiling).",
         "",
         "| database | drain 100k (s) | deliveries/s | raw aiohttp GET/s | worker / raw "
         "| CPU µs per request: worker / raw |",

@@ -72,11 +72,12 @@ class DeliveryWorker:
         )
         self.batch_size = settings.postback_batch_size
         self.lanes = max(1, lanes)
-        # Long enough for a whole batch even if every request takes its full time on every
-        # hop; a worker that dies lets its rows come due again after this.
+        # Long enough for two whole batches even if every request takes its full time on
+        # every hop: a lane claims a batch while the one before it is still being sent
+        # (ADR 0108). A worker that dies lets its rows come due again after this.
         rounds = math.ceil(self.batch_size / settings.postback_concurrency) + 1
         per_attempt = settings.postback_timeout_seconds * (settings.postback_max_redirects + 1)
-        self.lease = timedelta(seconds=rounds * per_attempt + 60)
+        self.lease = timedelta(seconds=2 * rounds * per_attempt + 60)
         #: Requests in flight per lane; all lanes together use the concurrency setting.
         self.pumps = max(1, settings.postback_concurrency // self.lanes)
         #: Webhook deliveries (ADR 0105): their bodies and secrets, from claim to send.
