@@ -5,7 +5,11 @@ gets a value read by a query that *started after the click arrived*, so any API 
 committed before the click is seen (ADR 0071):
 
 * SQLite: a primary-key read of one row on a private ``sqlite3`` connection, on the event
-  loop (cheap; WAL readers never wait for the writer).
+  loop (WAL readers never wait for the writer). Clicks whose first step runs in the same
+  loop iteration share one read (ADR 0111): the loop reads every socket before it runs the
+  tasks this started, so a read made while those tasks run started after each of their
+  requests was read; the value is forgotten by a callback queued behind them, before any
+  task of a later request runs.
 * PostgreSQL: one dedicated asyncpg connection; concurrent clicks share reads. A click that
   arrives while a read is in flight waits for the next read, which starts when that one
   ends, so one round trip serves every click that queued behind it.
@@ -45,6 +49,8 @@ class SqliteProbe:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn: sqlite3.Connection | None = None
+        #: The value read in this loop iteration (None: read again).
+        self._current: int | None = None
 
     async def open(self) -> None:
         # Autocommit: every SELECT sees the latest commit, no read transaction stays open.
@@ -53,6 +59,9 @@ class SqliteProbe:
         )
 
     async def read(self) -> int | None:
+        current = self._current
+        if current is not None:
+            return current
         if self.conn is None:
             await self.open()
         assert self.conn is not None
@@ -61,9 +70,17 @@ class SqliteProbe:
         except sqlite3.Error:
             log.warning("cache_generation_read_failed", exc_info=True)
             return None
-        return int(row[0]) if row is not None else 0
+        current = self._current = int(row[0]) if row is not None else 0
+        # Queued behind every ready callback: it runs before any request read after now
+        # gets to run its first step.
+        asyncio.get_running_loop().call_soon(self._forget)
+        return current
+
+    def _forget(self) -> None:
+        self._current = None
 
     async def close(self) -> None:
+        self._current = None
         if self.conn is not None:
             self.conn.close()
             self.conn = None

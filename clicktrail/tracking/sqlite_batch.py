@@ -24,6 +24,7 @@ import orjson
 
 from clicktrail.db import write_lock_path
 from clicktrail.kit.filelock import FileLock
+from clicktrail.kit.walcheckpoint import WalCheckpointer
 from clicktrail.report.store import store
 from clicktrail.tracking.rows import COLUMNS
 from clicktrail.tracking.unique import lookup_bounds, mark_unique
@@ -83,12 +84,17 @@ class SqliteBatchWriter:
         conn.execute(f"PRAGMA synchronous={synchronous}")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        # Checkpoints run on a thread of their own, not inside a batch's COMMIT (ADR 0110).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
         self.conn = conn
         self.lock = FileLock(write_lock_path(Path(path)))
+        self.checkpointer = WalCheckpointer(path, self.lock, synchronous)
+        self.checkpointer.start()
         placeholders = ", ".join("?" for _ in COLUMNS)
         self.insert_sql = f"INSERT INTO click ({', '.join(COLUMNS)}) VALUES ({placeholders})"
 
     def close(self) -> None:
+        self.checkpointer.close()
         self.conn.close()
 
     def _chunks(self, values: Sequence[str]) -> list[Sequence[str]]:
@@ -150,6 +156,7 @@ class SqliteBatchWriter:
             for sql, params in store().click_statements(rows, "sqlite"):
                 conn.executemany(sql, params)
             conn.execute("COMMIT")
+            self.checkpointer.committed()
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
