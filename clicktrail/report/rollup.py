@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import bindparam, text
@@ -185,8 +185,23 @@ def _entity(row: Mapping[str, Any]) -> tuple[int, int, int, int]:
     )
 
 
+@lru_cache(maxsize=4096)
+def _clean_dims(raw: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(
+        clean_value(value, size) for value, (_, size) in zip(raw, _DIM_SOURCES, strict=True)
+    )
+
+
 def _dims(row: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(clean_value(row.get(col), size) for col, size in _DIM_SOURCES)
+    # Few distinct combinations (country, region, device, platform, browser): cleaned once
+    # each, not once per click and row.
+    raw = tuple(row.get(col) for col, _ in _DIM_SOURCES)
+    try:
+        return _clean_dims(raw)
+    except TypeError:  # an unhashable value: clean it directly
+        return tuple(
+            clean_value(value, size) for value, (_, size) in zip(raw, _DIM_SOURCES, strict=True)
+        )
 
 
 def _accumulate(
