@@ -33,6 +33,8 @@ log = structlog.get_logger("clicktrail.kit.walcheckpoint")
 
 #: Longest time a committed page waits for a checkpoint, in seconds.
 INTERVAL = 0.5
+#: How long a checkpoint waits for another connection's checkpoint, in milliseconds.
+BUSY_TIMEOUT_MS = 2000
 #: Frames the WAL may hold before a checkpoint stops writers to finish and restart it.
 MAX_FRAMES = 16_384
 
@@ -79,6 +81,8 @@ class WalCheckpointer:
         try:
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             conn.execute("PRAGMA wal_autocheckpoint=0")
+            # Another process's checkpointer (serve --workers N) may be running: wait a bit.
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             while True:
                 self._dirty.wait()
                 stopping = self._stopping.wait(self.interval)
@@ -102,6 +106,6 @@ class WalCheckpointer:
             return
         self.checkpoints += 1
         _busy, frames, _done = row
-        self._behind = frames > self.max_frames
+        self._behind = frames is not None and frames > self.max_frames
         if self._behind:
             self._dirty.set()  # the next pass holds the lock
