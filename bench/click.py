@@ -499,29 +499,34 @@ def _machine() -> str:
 
 #: What the figures mean; measured with in-process harnesses (see docs/adr/0011).
 ANALYSIS = """\
-**Where the time goes.** The goal (at least 0.5 x the baseline on SQLite, p99 under 10 ms at
-half load) is not met on this box. Measured per click with in-process harnesses on the same
-machine (docs/adr/0011, docs/adr/0016):
+**Where the time goes** (issue 20; docs/adr/0110, docs/adr/0111). The goal (at least 0.35 x
+the baseline on SQLite FULL and on PostgreSQL, p99 at most 10 ms at half load) is not met on
+this box. Profiled under wrk load (py-spy) and with in-process harnesses (CPU time per click
+of the real tracking app called without uvicorn, and of the SQLite batch writer alone),
+measured on the shared 2-core box at a load average near 20, so single figures move by
++-15 %:
 
-- Server process: the tracking code itself ~30 µs (resolve and build the row, parse the
-  query, enrichment, macros, hand-off). The same host answering at once (no database) costs
-  ~100 µs per click under uvicorn against ~56 µs for the bare 302, and waiting on a batch
-  adds ~45 µs (the request task suspends; the loop serves fewer events per iteration), plus
-  ~5 µs to encode the row for the writer process. One server process therefore stays
-  below ~0.4 x the baseline whatever the database does.
-- SQLite writer process, batches of 64: ~77-85 µs (insert with 5 indexes ~19 µs, rollup
-  aggregation ~14 µs + upserts ~2 µs, WAL pages of the random-keyed visitor index and value
-  rollups 10-30 µs, row decoding ~7 µs, visitor lookup ~5 µs, now one index probe per
-  visitor); small batches cost more per click (batch of 8: ~135 µs).
-- PostgreSQL: the rollup statements and the COPY encoding run in the server process, and
-  the PostgreSQL backend competes for the same two cores as the server and wrk.
-- fsync on this VM (8 KiB write + fsync probe): p50 0.4-4 ms, p90 4-8 ms, p99 9-15 ms. With
-  synchronous=FULL every batch waits for one, so p99 at half load stays above 10 ms;
-  NORMAL leaves only the WAL checkpoints' fsyncs on the commit path.
+- Server process: the tracking app itself (no uvicorn) 51-59 µs per click after this change
+  against 59-89 µs before, in alternating runs. What went: one SQLite query per click for
+  the cache generation (now one per event-loop turn, ADR 0111) and URL quoting of macro
+  values that need none. What is left: parsing the query and the headers, the click steps,
+  rendering the redirect, the batch hand-off (marshal and a pipe write, which also wakes the
+  writer process), and uvicorn's own per-request work, which is the bare 302's whole cost.
+- SQLite writer process, batches of 64: 60-79 µs per click before, 67-72 µs after, no
+  difference within the noise (batch of 16: ~108 µs, 256: ~52 µs). SQLite's own work (insert
+  with five indexes, rollup upserts, WAL writes) is most of it, then the rollup aggregation
+  in Python. Checkpoints now run on a thread (ADR 0110): they no longer hold up the batch
+  whose COMMIT crossed 1,000 WAL pages, but their CPU is still the writer process's.
+- Per batch, the writer pays one WAL fsync (synchronous=FULL); at 64 connections a batch
+  holds at most 64 clicks, so the rate there is bounded by about 64 / (64 x CPU per click
+  + one fsync).
+- mypyc, tried on `tracking/params.py`, `tracking/macros.py` and `kit/urltemplate.py` outside
+  the tree: parse_query and render ran ~1.2-1.5x faster (timeit, best of 7, same load). On a
+  click's total that is a few µs; not built into `make install` (docs/adr/0110).
 
-Next steps: several uvicorn workers sharing the one writer process (the server process is
-the bottleneck), WAL checkpoints on a background connection of the writer process, mypyc
-for the hot-path modules, and the PostgreSQL rollup work moved off the event loop.
+Next steps: compile the writer process's rollup aggregation and row decoding (mypyc, with a
+pure-Python fallback); several uvicorn workers sharing the one writer process, measured on
+a machine with more cores than this one.
 """
 
 
