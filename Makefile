@@ -38,7 +38,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(BIN)/pytest -n 2 --dist worksteal
+	$(BIN)/pytest -n 2
 
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package) for the load benchmarks"; \

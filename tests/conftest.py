@@ -63,13 +63,6 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("ci")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The real-process and browser tests (marked ``slow``) run first, so that `make test`'s
-    workers (`--dist worksteal`) share them at the start instead of one worker finishing a
-    long test alone at the end; the rest keep their order."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _writer_processes_start_on_first_use() -> Iterator[None]:
     """An app started in a test starts its writer processes (clicks on SQLite, conversions)

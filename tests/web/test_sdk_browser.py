@@ -1,6 +1,7 @@
 """The JavaScript SDK in Chromium: a landing page on another origin loads /scripts/main.js,
-records a direct-link click from its URL, and a later page records the conversion without
-passing the transaction id; the rows and the entity report credit the right affiliate."""
+records a direct-link click from its URL and an impression, and a later page records the
+conversion without passing the transaction id; the rows and the entity report credit the
+right affiliate."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from clicktrail.db import Database
-from clicktrail.models import Click, Conversion
+from clicktrail.models import Click, Conversion, Impression
 from tests.fixtures.browser import SCREENSHOTS, LiveServer
 from tests.fixtures.factories import make_affiliate, make_key, make_offer
 
@@ -87,11 +88,12 @@ async def _seed(db: Database) -> tuple[int, int, int, str]:
     return offer.network_offer_id, affiliate.network_affiliate_id, offer.network_advertiser_id, key
 
 
-async def _rows(db: Database) -> tuple[list[Click], list[Conversion]]:
+async def _rows(db: Database) -> tuple[list[Click], list[Conversion], list[Impression]]:
     async with db.read() as session:
         clicks = list(await session.scalars(select(Click)))
         conversions = list(await session.scalars(select(Conversion)))
-    return clicks, conversions
+        impressions = list(await session.scalars(select(Impression)))
+    return clicks, conversions, impressions
 
 
 def test_direct_link_click_then_conversion_on_a_later_page(
@@ -123,29 +125,14 @@ def test_direct_link_click_then_conversion_on_a_later_page(
         cookies = {(c["name"], c["value"]) for c in context.cookies()}
         assert (f"ef_tid_o_{oid}", transaction_id) in cookies
 
-        # EF.impression calls the impressions contract exactly (that route is not ours:
-        # answered here by the browser's request interception, with its CORS headers).
-        seen: list[str] = []
-
-        def _impression(route: Any) -> None:
-            seen.append(route.request.url)
-            route.fulfill(
-                status=200,
-                headers={
-                    "access-control-allow-origin": origin,
-                    "access-control-allow-credentials": "true",
-                },
-                content_type="application/json",
-                body='{"impression_id": "imp-1"}',
-            )
-
-        context.route(f"{live_server.url}/sdk/impression*", _impression)
+        # An impression, recorded by the tracking host for the same affiliate (CORS with
+        # credentials, like the click).
         impression = tab.evaluate(
             f"EF.impression({{offer_id: {oid}, affiliate_id: {affid}, sub2: 'x y',"
             " gclid: 'not-sent', parameters: {a: 1}})"
         )
-        assert impression == "imp-1"
-        assert seen == [f"{live_server.url}/sdk/impression?oid={oid}&affid={affid}&sub2=x+y"]
+        assert isinstance(impression, str)
+        assert len(impression) == 32, impression
 
         tab.click("#buy")
         tab.wait_for_url(f"{origin}/thanks.html")
@@ -161,7 +148,9 @@ def test_direct_link_click_then_conversion_on_a_later_page(
         context.close()
     assert not problems, problems
 
-    clicks, conversions = live_server.call(_rows)
+    clicks, conversions, impressions = live_server.call(_rows)
+    [seen] = impressions
+    assert (seen.impression_id, seen.network_affiliate_id, seen.sub2) == (impression, affid, "x y")
     [click] = clicks
     assert (click.transaction_id, click.network_affiliate_id, click.sub1, click.source_id) == (
         transaction_id,
@@ -195,4 +184,8 @@ def test_direct_link_click_then_conversion_on_a_later_page(
     assert response.status_code == 200, response.text
     [row] = response.json()["table"]
     assert row["columns"][0]["id"] == str(affid)
-    assert (row["reporting"]["total_click"], row["reporting"]["cv"]) == (1, 1)
+    assert (row["reporting"]["imp"], row["reporting"]["total_click"], row["reporting"]["cv"]) == (
+        1,
+        1,
+        1,
+    )
