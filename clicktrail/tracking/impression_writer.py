@@ -16,20 +16,17 @@ with backoff for up to :data:`RETRY_SECONDS`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-import asyncpg
 import structlog
-from sqlalchemy.engine import make_url
 
 from clicktrail.kit.bridge import ChildLost, ChildProcess
 from clicktrail.kit.groupcommit import GroupCommit
 from clicktrail.report.store import store
 from clicktrail.tracking.impressions import COLUMNS
-from clicktrail.tracking.sinks import ChildDatabaseError, ChildDataError
+from clicktrail.tracking.sinks import AsyncpgSink, ChildDatabaseError, ChildDataError
 from clicktrail.tracking.writer import WriterUnavailable
 
 log = structlog.get_logger("clicktrail.tracking.impression_writer")
@@ -90,33 +87,7 @@ class SqliteImpressionSink:
             raise ChildDatabaseError(result)
 
 
-class PostgresImpressionSink:
-    def __init__(self, url: str) -> None:
-        self.dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self.conn: asyncpg.Connection | None = None
-
-    async def open(self) -> None:
-        self.conn = await asyncpg.connect(self.dsn, timeout=10)
-
-    async def close(self) -> None:
-        if self.conn is not None:
-            try:
-                await asyncio.wait_for(self.conn.close(), 5)
-            except Exception:
-                self.conn.terminate()
-            self.conn = None
-
-    def is_data_error(self, exc: BaseException) -> bool:
-        return isinstance(
-            exc,
-            asyncpg.DataError
-            | asyncpg.IntegrityConstraintViolationError
-            | asyncpg.exceptions.CharacterNotInRepertoireError
-            | ValueError
-            | TypeError
-            | UnicodeError,
-        )
-
+class PostgresImpressionSink(AsyncpgSink):
     async def write(self, rows: Sequence[dict[str, Any]], *, retry: bool) -> None:
         if self.conn is None or self.conn.is_closed():
             await self.open()

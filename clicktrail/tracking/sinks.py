@@ -139,8 +139,9 @@ class SqliteProcessSink:
             item.row["is_unique"] = unique
 
 
-class PostgresSink:
-    dialect = "postgresql"
+class AsyncpgSink:
+    """A sink writing through one asyncpg connection of its own: how it opens, closes and
+    tells bad rows from a broken database."""
 
     def __init__(self, url: str) -> None:
         self.dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -167,6 +168,10 @@ class PostgresSink:
             | TypeError
             | UnicodeError,
         )
+
+
+class PostgresSink(AsyncpgSink):
+    dialect = "postgresql"
 
     async def _latest(self, conn: Any, items: Sequence[Pending]) -> dict[str, datetime]:
         hashes, since = lookup_bounds(items)
