@@ -21,6 +21,7 @@ from clicktrail.conversion import writer_process
 from clicktrail.db import Database
 from clicktrail.kit.bridge import ChildProcess
 from clicktrail.tracking import sinks
+from clicktrail.tracking.cache import TrackingCache
 from clicktrail.users import passwords
 from tests.fixtures.children import REAL_LAUNCH, helpers_as_threads
 from tests.fixtures.database import (
@@ -73,6 +74,16 @@ def _writer_processes_start_on_first_use() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sinks, "PRESTART_SECONDS", 24 * 3600.0)
         patch.setattr(writer_process, "PRESTART_SECONDS", 24 * 3600.0)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tracking_cache_loads_on_first_click() -> Iterator[None]:
+    """An app started in a test loads its tracking cache on the first click (whose ``sync``
+    loads a cache that never loaded) rather than at start: most tests never click, and the
+    load is a dozen queries. ``clicktrail serve`` in the subprocess tests loads at start."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TrackingCache, "load_at_start", False)
         yield
 
 

@@ -178,6 +178,10 @@ class TrackingCache:
     """Offers, affiliate statuses and the fallback URL, refreshed in the background."""
 
     name = "tracking_cache"
+    #: Load everything when the service starts, so the first click finds a warm cache. The
+    #: test suite turns it off: most tests start an app and never click, and a click's
+    #: ``sync`` loads a cache that was never loaded (its generation is -1).
+    load_at_start = True
 
     def __init__(self, db: Database, probe: GenerationProbe | None = None) -> None:
         self.db = db
@@ -202,7 +206,8 @@ class TrackingCache:
     async def start(self) -> None:
         if self.probe is not None:
             await self.probe.open()
-        await self.reload()
+        if self.load_at_start:
+            await self.reload()
         self._task = asyncio.create_task(self._run(), name="tracking-cache")
 
     async def stop(self) -> None:
