@@ -16,6 +16,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from clicktrail.app import ClicktrailApp, create_app
+from clicktrail.click.tasks import RetentionJob
 from clicktrail.config import Settings
 from clicktrail.conversion import writer_process
 from clicktrail.db import Database
@@ -81,9 +82,12 @@ def _writer_processes_start_on_first_use() -> Iterator[None]:
 def _tracking_cache_loads_on_first_click() -> Iterator[None]:
     """An app started in a test loads its tracking cache on the first click (whose ``sync``
     loads a cache that never loaded) rather than at start: most tests never click, and the
-    load is a dozen queries. ``clicktrail serve`` in the subprocess tests loads at start."""
+    load is a dozen queries. ``clicktrail serve`` in the subprocess tests loads at start.
+    Likewise the click retention job does not create PostgreSQL's day partitions at start:
+    the session's database was migrated once, which created them."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TrackingCache, "load_at_start", False)
+        patch.setattr(RetentionJob, "ensure_at_start", False)
         yield
 
 
