@@ -1,10 +1,14 @@
-"""Turn pydantic's request validation errors into one field name and one reason."""
+"""Turn pydantic's request validation errors into one field name and one reason; read the
+wire's optional ``YYYY-MM-DD`` dates."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
+
+from clicktrail.errors import ValidationFailed
 
 _SECTIONS = {"body", "query", "path", "header"}
 _NOT_AN_OBJECT = {"model_attributes_type", "dict_type", "model_type"}
@@ -46,3 +50,15 @@ def describe_validation_error(
         return "body", "invalid request", {"body": "invalid request"}
     field, reason = next(iter(errors.items()))
     return field, f"{field} {reason}" if field != "body" else f"body: {reason}", errors
+
+
+def optional_day(value: str, field: str) -> date | None:
+    """An optional ``YYYY-MM-DD`` field: None when empty, else the date or a 400 naming it."""
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a YYYY-MM-DD date", field=field) from None

@@ -11,7 +11,6 @@ move the cache generation.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from clicktrail.kit.timeutil import utcnow
 from clicktrail.kit.wire import MAX_INT32
 from clicktrail.models import CouponCode
 from clicktrail.offer.visibility import runnable_offer
+from clicktrail.validation import optional_day
 
 #: What ``filter=field=value`` may name on the list (Everflow's filters, less the times).
 FILTERS = {
@@ -41,20 +41,9 @@ def key_of(code: str) -> str:
     return code.strip().lower()
 
 
-def day(value: str, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a YYYY-MM-DD date", field=field) from None
-
-
 def _check_dates(body: CouponCodeIn, prefix: str) -> None:
-    start = day(body.start_date, f"{prefix}start_date")
-    end = day(body.end_date, f"{prefix}end_date")
+    start = optional_day(body.start_date, f"{prefix}start_date")
+    end = optional_day(body.end_date, f"{prefix}end_date")
     if start is not None and end is not None and end < start:
         raise ValidationFailed("end_date is before start_date", field=f"{prefix}end_date")
 

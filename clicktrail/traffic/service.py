@@ -12,7 +12,6 @@ within Everflow's limits. Writes move the cache generation through the ORM
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,20 +28,10 @@ from clicktrail.traffic.schemas import (
     ConversionThrottleIn,
     TrafficControlIn,
 )
+from clicktrail.validation import optional_day
 
 #: Comparison methods that compare an ``ip`` control's values as address ranges.
 RANGE_METHODS = frozenset({"exact_match", "does_not_match"})
-
-
-def _day(value: str, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a YYYY-MM-DD date", field=field) from None
 
 
 async def _check_control(session: AsyncSession, body: TrafficControlIn) -> None:
@@ -72,8 +61,8 @@ async def _check_control(session: AsyncSession, body: TrafficControlIn) -> None:
                     "addresses and ranges; put other variables in a control of their own)",
                     field="values",
                 ) from None
-    start = _day(body.date_valid_from, "date_valid_from")
-    end = _day(body.date_valid_to, "date_valid_to")
+    start = optional_day(body.date_valid_from, "date_valid_from")
+    end = optional_day(body.date_valid_to, "date_valid_to")
     if start is not None and end is not None and end < start:
         raise ValidationFailed("date_valid_to is before date_valid_from", field="date_valid_to")
     if not body.is_apply_all_offers and not (body.network_offer_ids or body.network_advertiser_ids):
