@@ -44,15 +44,18 @@ async def web_client(app: ClicktrailApp) -> AsyncIterator[httpx.AsyncClient]:
 def live_server(
     module_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
+    """The server is started here but waited for by ``browser``, after Chromium is up: the
+    server's interpreter imports clicktrail while Playwright's driver and Chromium start."""
     port = free_port()
     log = tmp_path_factory.mktemp("live") / "serve.log"
     process = serve(module_database_url, port, log)
+    pool = ThreadPoolExecutor(1)
     try:
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, ready(port, process, log)).result()
-        yield LiveServer(f"http://127.0.0.1:{port}", module_database_url, log)
+        started = pool.submit(asyncio.run, ready(port, process, log))
+        yield LiveServer(f"http://127.0.0.1:{port}", module_database_url, log, started)
     finally:
-        kill_group(process)
+        kill_group(process)  # a wait still running sees the exit and ends
+        pool.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,8 @@ def browser(live_server: LiveServer) -> Iterator[Any]:
     """Chromium, per module and engine: Playwright's sync API holds an event loop running in
     this thread while it is started, so it starts after and stops before every fixture that
     calls ``asyncio.run`` (the databases, the server); tests reach the database through
-    ``live_server.call``, which runs in a thread of its own."""
+    ``live_server.call``, which runs in a thread of its own. The server is answering when
+    this fixture yields."""
     executable = chromium_path()
     if executable is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (.ci/run does)")
@@ -69,11 +73,14 @@ def browser(live_server: LiveServer) -> Iterator[Any]:
     except ImportError:  # pragma: no cover - dev extras not installed
         pytest.skip("browser tests need Playwright for Python (pip install -e '.[dev]')")
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, headless=True)
     try:
-        yield chromium
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
+        try:
+            live_server.wait()
+            yield chromium
+        finally:
+            chromium.close()
     finally:
-        chromium.close()
         playwright.stop()
 
 

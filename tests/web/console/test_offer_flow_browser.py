@@ -21,6 +21,7 @@ from sqlalchemy import select
 from clicktrail.db import Database
 from clicktrail.models import Click, Conversion, Offer
 from tests.fixtures.browser import LiveServer
+from tests.fixtures.server import SLOW_SECONDS
 
 
 def _by_id(page: Any, element_id: str) -> Any:
@@ -88,7 +89,8 @@ def test_admin_sets_up_an_offer_and_its_link_tracks(
     page.get_by_role("button", name="Copy").first.click()
 
     # Follow the link on the tracking host, as a visitor would.
-    answer = httpx.get(link, follow_redirects=False)
+    # The first click may wait for the server's click writer to start.
+    answer = httpx.get(link, follow_redirects=False, timeout=SLOW_SECONDS)
     assert answer.status_code == 302
     target = urlsplit(answer.headers["location"])
     assert (target.scheme, target.netloc, target.path) == ("https", "shop.example", "/landing")
@@ -111,7 +113,7 @@ def test_admin_sets_up_an_offer_and_its_link_tracks(
     assert click.sub1 == "spring"
 
     # The advertiser's server postback, as the offer page shows it, converts the click.
-    fired = httpx.get(postback.replace("{transaction_id}", transaction_id))
+    fired = httpx.get(postback.replace("{transaction_id}", transaction_id), timeout=SLOW_SECONDS)
     assert fired.status_code == 200, fired.text
 
     async def _conversion(db: Database) -> Conversion | None:

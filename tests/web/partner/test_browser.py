@@ -16,6 +16,7 @@ from clicktrail.db import Database
 from clicktrail.tracking import codes
 from tests.fixtures.browser import LiveServer
 from tests.fixtures.factories import make_affiliate, make_offer
+from tests.fixtures.server import SLOW_SECONDS
 from tests.postback.conftest import add_pixel
 
 Shot = Callable[[Any, str], list[Path]]
@@ -50,7 +51,8 @@ def _traffic(server: LiveServer, offer_id: int, affiliate_id: int) -> None:
         f"{server.url}/{codes.encode('affiliate', affiliate_id)}/"
         f"{codes.encode('offer', offer_id)}/?sub1=spring"
     )
-    with httpx.Client() as client:
+    # The first click may wait for the server's click writer to start.
+    with httpx.Client(timeout=SLOW_SECONDS) as client:
         redirects = [client.get(link) for _ in range(3)]
         assert all(r.status_code == 302 for r in redirects)
         tid = parse_qs(urlsplit(redirects[0].headers["location"]).query)["tid"][0]
