@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import response_schema_conformance, status_code_conformance
+from schemathesis.transport.requests import ManagedCookiesSession
 
 from clicktrail.db import Database
 from clicktrail.demo import DemoNetwork, seed
@@ -45,6 +47,11 @@ class FuzzServer:
     base_url: str
     network_key: str
     affiliate_key: str
+    #: One keep-alive connection for all cases, instead of a new session (and connection)
+    #: per case. schemathesis drops a ``ManagedCookiesSession``'s cookies after every call,
+    #: so each case is still sent with only its own; ``trust_env`` off skips reading the
+    #: proxy and netrc settings again for every request to loopback.
+    session: requests.Session
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +69,13 @@ def fuzz_server(
     port = free_port()
     # Limits off: the fuzzer sends thousands of requests, many with no valid key.
     process = serve(url, port, log, env={"CLICKTRAIL_RATE_LIMITS": "false"})
+    session = ManagedCookiesSession()
+    session.trust_env = False
     try:
         asyncio.run(ready(port, process, log))
-        yield FuzzServer(f"http://127.0.0.1:{port}", network_key, affiliate_key)
+        yield FuzzServer(f"http://127.0.0.1:{port}", network_key, affiliate_key, session)
     finally:
+        session.close()
         kill_group(process)
 
 
@@ -125,7 +135,9 @@ def _call(case: Any, server: FuzzServer, key: str) -> None:
         query.setdefault("api-key", key)
     case.query = query
     headers = _headers(case, key)
-    response = case.call(base_url=server.base_url, headers=headers, timeout=30)
+    response = case.call(
+        base_url=server.base_url, session=server.session, headers=headers, timeout=30
+    )
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
     )
