@@ -117,19 +117,33 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._refusal: HeadRefused | None = None
         self.lingering: LingeringTransport
         self._head_timer: asyncio.TimerHandle | None = None
+        #: When the head being read must be complete (loop time); None: the clock is stopped.
+        self._head_deadline: float | None = None
 
     # --- the head's clock -------------------------------------------------------------
+    # One timer per connection, not one per request: arming the clock sets a deadline, and
+    # a timer is scheduled only when none is pending. A timer that fires before the current
+    # deadline (set by a later request) schedules itself again for the rest; one that finds
+    # the clock stopped just ends. A keep-alive connection thus pays a clock read per
+    # request instead of scheduling and cancelling a timer.
     def _arm(self) -> None:
-        if self._head_timer is None:
-            self._head_timer = self.loop.call_later(self.header_timeout, self._head_timeout)
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.time() + self.header_timeout
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_at(self._head_deadline, self._head_timeout)
 
     def _disarm(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        self._head_deadline = None
 
     def _head_timeout(self) -> None:
         self._head_timer = None
+        deadline = self._head_deadline
+        if deadline is None:
+            return  # the clock stopped since this timer was scheduled
+        if self.loop.time() < deadline:  # armed again by a later request: wait for the rest
+            self._head_timer = self.loop.call_at(deadline, self._head_timeout)
+            return
+        self._head_deadline = None
         if not self._in_head or self.transport.is_closing():
             return
         if self._head_bytes == 0:
@@ -148,6 +162,9 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
         super().connection_lost(exc)
 
     # --- counting -----------------------------------------------------------------------

@@ -93,6 +93,51 @@ async def test_the_request_head_is_bounded(server: Server) -> None:
     assert _status(answer) == 200
 
 
+async def _answer(reader: asyncio.StreamReader) -> bytes:
+    """One answer without a body (``/healthz`` answers a short JSON body: read it too)."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    return head + await asyncio.wait_for(reader.readexactly(length), timeout=10)
+
+
+async def test_the_head_clock_restarts_for_each_request_of_a_connection(server: Server) -> None:
+    """The header timeout (1 s here) counts from the start of each request's head, not from
+    the connection's first request: a kept-alive connection's later request is neither
+    refused early nor allowed to trickle its head for ever."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _status(await _answer(reader)) == 200
+        await asyncio.sleep(0.6)
+        # A head begun 0.6 s after the connection opened and completed 0.6 s later: past
+        # one second since the connection opened, within one second of its own start.
+        writer.write(b"GET /healthz HTTP/1.1\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.6)
+        writer.write(b"Host: x\r\n\r\n")
+        assert _status(await _answer(reader)) == 200
+        # The next head trickles: refused once its own second has passed.
+        writer.write(b"GET /healthz HTTP/1.1\r\n")
+        answer = b""
+        for _ in range(40):
+            try:
+                writer.write(b"X-Slow: 1\r\n")
+                await writer.drain()
+                answer = await asyncio.wait_for(reader.read(65536), timeout=0.1)
+            except TimeoutError:
+                continue
+            except ConnectionError:
+                break
+            if answer:
+                break
+        assert _status(answer) == 408
+    finally:
+        writer.close()
+
+
 def _post(path: str, headers: dict[str, str]) -> bytes:
     lines = [f"POST {path} HTTP/1.1", "Host: x", "Content-Type: application/json"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
