@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,35 @@ I_QUERY = COLUMNS.index("query_parameters")
 I_REVENUE = COLUMNS.index("revenue")
 I_PAYOUT = COLUMNS.index("payout")
 I_UNIQUE = COLUMNS.index("is_unique")
+#: The columns of the row dict built for each click: what the uniqueness lookup
+#: (clicktrail/tracking/unique.py), the retry check and the rollup contract
+#: (clicktrail/report/rollup.py) read. The insert takes its parameters from the whole wire
+#: record, so the other columns need no dict entry.
+ROW_COLUMNS: tuple[str, ...] = (
+    "transaction_id",
+    "created_at",
+    "network_offer_id",
+    "network_affiliate_id",
+    "network_advertiser_id",
+    "is_unique",
+    "visitor_hash",
+    "error_code",
+    "revenue",
+    "payout",
+    "country_code",
+    "region_name",
+    "city_name",
+    "device_type",
+    "platform_name",
+    "browser_name",
+    "source_id",
+    "sub1",
+    "sub2",
+    "sub3",
+    "sub4",
+    "sub5",
+)
+_ROW_VALUES = itemgetter(*(COLUMNS.index(name) for name in ROW_COLUMNS))
 LOOKUP_CHUNK = 500
 #: Page cache of the writer's connection: keeps the hot index pages of the click table.
 CACHE_KIB = 65536
@@ -51,18 +81,20 @@ class Item:
     row: dict[str, Any]
     window: int
     #: The insert parameters (``created_at`` as SQLite text, money as text, JSON query).
-    params: list[Any] | None = None
+    params: list[Any]
 
 
 _ZERO = Decimal(0)
 
 
 def to_items(records: Sequence[Sequence[Any]], windows: Sequence[int]) -> list[Item]:
-    """Row dicts for the uniqueness and rollup code, and the insert parameters beside them
-    (built from the wire record, not again from the dict)."""
+    """Row dicts for the uniqueness and rollup code (:data:`ROW_COLUMNS` only), and the
+    insert parameters beside them (built from the whole wire record, not from the dict)."""
     items = []
     for record, window in zip(records, windows, strict=True):
-        row = dict(zip(COLUMNS, record, strict=True))
+        if len(record) != len(COLUMNS):
+            raise ValueError(f"a click record has {len(record)} values, not {len(COLUMNS)}")
+        row = dict(zip(ROW_COLUMNS, _ROW_VALUES(record), strict=True))
         moment = datetime.fromtimestamp(record[I_CREATED], UTC)
         row["created_at"] = moment
         revenue, payout = record[I_REVENUE], record[I_PAYOUT]
@@ -171,18 +203,5 @@ class SqliteBatchWriter:
 
 def _params(item: Item) -> list[Any]:
     params = item.params
-    if params is None:
-        return list(records_of(item.row))
     params[I_UNIQUE] = item.row["is_unique"]
     return params
-
-
-def records_of(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A row dict as insert parameters (text timestamp, JSON query parameters)."""
-    values = [row[name] for name in COLUMNS]
-    values[I_CREATED] = sqlite_timestamp(row["created_at"])
-    values[I_REVENUE] = str(values[I_REVENUE])
-    values[I_PAYOUT] = str(values[I_PAYOUT])
-    query = values[I_QUERY]
-    values[I_QUERY] = None if query is None else orjson.dumps(query).decode()
-    return tuple(values)
