@@ -545,14 +545,41 @@ measured on the shared 2-core box at a load average near 20, so single figures m
   the tree: parse_query and render ran ~1.2-1.5x faster (timeit, best of 7, same load). On a
   click's total that is a few µs; not built into `make install` (docs/adr/0110).
 
-Next steps: compile the writer process's rollup aggregation and row decoding (mypyc, with a
-pure-Python fallback); several uvicorn workers sharing the one writer process, measured on
-a machine with more cores than this one.
+Next steps: several uvicorn workers sharing the one writer process, measured on a machine
+with more cores than this one; compiling the rollup aggregation would need a rewrite for
+mypyc first (it did not pay as it is, see below).
 
 This run's ratios do not say whether the goal is met: at a load average of 13-22 on 2 CPUs
 the baseline is starved as much as clicktrail (its CPU per request, 16 µs on a quiet box,
 triples with the contention), socket timeouts appear at 256 connections, and the ratios of
 two such runs an hour apart differ by 2x. Every acknowledged click was stored in both.
+
+**CPU per click, 2026-12-08** (issue 20 item 1; docs/adr/0118). Measured by CPU time, not
+rate: load average 9.6-29 on 2 CPUs during this work (above 3, so no full bench run). End to
+end, one `clicktrail serve` (uvloop, httptools) and the bare 302 in the same script run, wrk
+1 thread, 64 connections, 2 s warm-up, then two 6 s rounds, utime+stime from
+/proc/<pid>/stat of the server and of its children per request: baseline 43-55 µs; SQLite
+FULL server 137-174 + writer process 103-123 µs; PostgreSQL server 213-245 µs (no child).
+As CPU ratios (baseline / click, both processes): SQLite 0.15-0.18, PostgreSQL 0.18-0.21.
+Code before and after this change, alternated in one session, differed by less than the
+run-to-run spread (+-30 % at this load); a round that started while the helper processes
+were still importing counted 160-350 µs more per click in the children, hence the bench's
+wait for them. Levers, in-process (minimum of 15-40 interleaved repetitions):
+
+- Kept: one head-timeout timer per connection instead of a timer scheduled and cancelled
+  per request (`abuse/protocol.py`): protocol plus bare app 19.1 -> 17.6 µs per request
+  (23.3 -> 22.3 in a second session). Row dicts of the 22 columns the SQLite writer process
+  reads instead of all 70 (`tracking/sqlite_batch.py`): decoding 5.7 -> 4.3 µs per click
+  (8.3-12.5 against 11.0-17.6 under heavier load).
+- Dropped: one multi-row INSERT of 64 clicks instead of `executemany`: 38.3 against 24.1 µs
+  per row (medians). mypyc on `report/rollup.py`: 19-27 against 11-38 µs per click for a
+  batch of 64, no gain visible through the noise.
+- Nothing to cut: no log line or metric per stored click (per batch, and step timing samples
+  1 in 128); `serve` already runs httptools on uvloop. Writer process per click, batch of 64,
+  NORMAL (thread CPU): insert 18-24 µs, rollup aggregation 15-19, commit 15-17, visitor
+  lookup 8-11, decoding 10-13 before this change, marshal 7. Server in process (no uvicorn):
+  62-71 µs per click, spread over the steps, the hand-off and the response; uvicorn, uvloop
+  and socket writes take most of the rest, as they do for the baseline.
 """
 
 
