@@ -39,6 +39,9 @@ class HeadRefused(Exception):
 #: the connection is closed (closing with unread input makes the kernel send a reset, which
 #: can destroy the answer before the client reads it; nginx's lingering_close does the same).
 LINGER_SECONDS = 2.0
+#: A head timer that wakes this close to its deadline counts it as reached (loop timers
+#: have millisecond granularity under uvloop; waking early must not spin).
+_TIMER_SLACK = 0.001
 
 
 class LingeringTransport(asyncio.Transport):
@@ -140,7 +143,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         deadline = self._head_deadline
         if deadline is None:
             return  # the clock stopped since this timer was scheduled
-        if self.loop.time() < deadline:  # armed again by a later request: wait for the rest
+        if deadline - self.loop.time() > _TIMER_SLACK:  # moved by a later request: wait more
             self._head_timer = self.loop.call_at(deadline, self._head_timeout)
             return
         self._head_deadline = None
