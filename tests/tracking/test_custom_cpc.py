@@ -6,12 +6,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 import httpx
+import pytest
 
 from clicktrail.app import ClicktrailApp
 from clicktrail.db import Database
+from clicktrail.tracking import cache
 from tests.fixtures.factories import make_affiliate
 from tests.offer.test_custom_endpoints import URL, setting_body
 from tests.tracking.helpers import cache_of, clicks, make_pair
+
+
+@pytest.fixture(autouse=True)
+def _no_background_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reloads are counted: the cache's once-a-second backstop must not add one on a slow
+    machine (set before the app starts, so its refresher waits an hour)."""
+    monkeypatch.setattr(cache, "REFRESH_SECONDS", 3600.0)
+
 
 CPC = [
     {
