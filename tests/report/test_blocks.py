@@ -52,7 +52,7 @@ def seeded(module_database_url: str) -> tuple[Seeded, Any, Any]:
     async def setup() -> Any:
         db = Database(module_database_url)
         try:
-            seeded = await seed_traffic(db, seed=11, clicks=900, days=70, compacted=66)
+            seeded = await seed_traffic(db, seed=11, clicks=300, days=70, compacted=66)
             return seeded, *await raw_rows(db)
         finally:
             await db.dispose()

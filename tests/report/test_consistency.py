@@ -3,16 +3,15 @@ several timezones, column sets and filter combinations (hypothesis draws the req
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clicktrail.db import Database
 from clicktrail.report import service
 from clicktrail.report.schemas import ReportIn
+from tests.report.capped import Reports
 from tests.report.data import Seeded, oracle, raw_rows, seed_traffic
 
 #: Whole-hour zones, both hemispheres, DST and not, up to +14.
@@ -59,6 +58,7 @@ def requests(draw: st.DrawFn, seeded: Seeded) -> dict[str, Any]:
     if not columns:
         columns = ["offer"]
     filters = []
+    chosen: set[str] = set()
     for _ in range(draw(st.integers(0, 3))):
         ftype = draw(st.sampled_from(["offer", "affiliate", "country", "sub1", "s1"]))
         if ftype == "offer":
@@ -66,14 +66,16 @@ def requests(draw: st.DrawFn, seeded: Seeded) -> dict[str, Any]:
         elif ftype == "affiliate":
             value = str(draw(st.sampled_from(seeded.affiliates)))
         elif ftype == "country":
-            if kind == "value":
+            # A value filter and a dimension never meet in one report (plan.build refuses).
+            if kind == "value" or chosen & {"sub1", "s1"}:
                 continue
             value = draw(st.sampled_from(["US", "CA", "FR"]))
         else:
-            if kind == "dims" or (kind == "value" and "sub1" not in columns):
+            if kind == "dims" or (kind == "value" and "sub1" not in columns) or "country" in chosen:
                 continue
             value = draw(st.sampled_from(["fb", "google", "", "tt", "none"]))
         filters.append({"resource_type": ftype, "filter_id_value": value})
+        chosen.add(ftype)
     return {
         "from": frm,
         "to": to,
@@ -84,25 +86,24 @@ def requests(draw: st.DrawFn, seeded: Seeded) -> dict[str, Any]:
 
 
 def test_reports_match_raw_rows(database_url: str) -> None:
-    async def setup() -> Any:
-        db = Database(database_url)
-        try:
-            seeded = await seed_traffic(db)
-            return seeded, await raw_rows(db)
-        finally:
-            await db.dispose()
+    with Reports(database_url) as runner:
+        _check_reports(runner)
 
-    seeded, (clicks, conversions) = asyncio.run(setup())
+
+def _check_reports(runner: Reports) -> None:
+    """Every report runs on ``runner``'s one engine, as the app's reports do."""
+
+    async def setup() -> Any:
+        seeded = await seed_traffic(runner.db)
+        return seeded, await raw_rows(runner.db)
+
+    seeded, (clicks, conversions) = runner.call(setup())
 
     async def report(body: dict[str, Any], affiliate_id: int | None) -> service.Report:
-        db = Database(database_url)
-        try:
-            async with db.read() as session:
-                return await service.run(
-                    session, ReportIn.model_validate(body), affiliate_id=affiliate_id, limit=None
-                )
-        finally:
-            await db.dispose()
+        async with runner.db.read() as session:
+            return await service.run(
+                session, ReportIn.model_validate(body), affiliate_id=affiliate_id, limit=None
+            )
 
     @settings(
         max_examples=40,
@@ -120,7 +121,7 @@ def test_reports_match_raw_rows(database_url: str) -> None:
             body["query"]["filters"] = [
                 f for f in body["query"]["filters"] if f["resource_type"] != "affiliate"
             ]
-        got = asyncio.run(report(body, affiliate_id))
+        got = runner.call(report(body, affiliate_id))
         expected = oracle(clicks, conversions, body, affiliate_id=affiliate_id)
         assert _ids(got) == expected, body
         totals = [sum(col) for col in zip(*expected.values(), strict=True)] if expected else None
@@ -148,6 +149,6 @@ def test_reports_match_raw_rows(database_url: str) -> None:
         ["date", "offer", "country"],
     ):
         body = {**whole, "columns": [{"column": c} for c in columns], "query": {"filters": []}}
-        got = asyncio.run(report(body, None))
+        got = runner.call(report(body, None))
         assert _ids(got) == oracle(clicks, conversions, body), columns
     check()

@@ -15,7 +15,7 @@ from clicktrail.db import Database
 from clicktrail.kit.ids import new_hex_id
 from clicktrail.report import ranking, repository, rollup, service
 from clicktrail.report.compaction import compact
-from tests.report.capped import check_head, count_calls, run_limits
+from tests.report.capped import Reports, check_head, count_calls, run_limits
 from tests.report.data import Seeded, pending_conversion, seed_traffic
 
 
@@ -30,30 +30,24 @@ def test_capped_reports_are_the_head_of_the_whole_report(database_url: str) -> N
     turned off ("narrow") they are ranked by the narrow first pass (ADR 0046). Both paths
     read the same seeded traffic: it is written once and only read."""
 
-    async def seed() -> Any:
-        db = Database(database_url)
-        try:
-            return await seed_traffic(db, seed=3, clicks=600, days=5)
-        finally:
-            await db.dispose()
-
-    seeded = asyncio.run(seed())
-    for path in ("narrow", "solo"):
-        with pytest.MonkeyPatch.context() as patch:
-            narrow_passes = count_calls(patch, ranking, "candidates")
-            solo_reads = count_calls(patch, ranking, "solo_rows")
-            if path == "narrow":
-                patch.setattr(ranking, "solo_label", lambda parts: None)
-            _check_capped_heads(database_url, seeded, path, narrow_passes)
-            assert bool(solo_reads) == (path == "solo"), path
+    with Reports(database_url) as reports:
+        seeded = reports.call(seed_traffic(reports.db, seed=3, clicks=600, days=5))
+        for path in ("narrow", "solo"):
+            with pytest.MonkeyPatch.context() as patch:
+                narrow_passes = count_calls(patch, ranking, "candidates")
+                solo_reads = count_calls(patch, ranking, "solo_rows")
+                if path == "narrow":
+                    patch.setattr(ranking, "solo_label", lambda parts: None)
+                _check_capped_heads(reports, seeded, path, narrow_passes)
+                assert bool(solo_reads) == (path == "solo"), path
 
 
 def _check_capped_heads(
-    database_url: str, seeded: Seeded, path: str, narrow_passes: list[int]
+    reports: Reports, seeded: Seeded, path: str, narrow_passes: list[int]
 ) -> None:
     whole = {"from": seeded.start.date().isoformat(), "to": seeded.now.date().isoformat()}
     limits: list[int | None] = [None, 1, 7, 40, 10_000]
-    reports = (
+    column_sets = (
         ["sub2"],
         ["date", "sub2"],
         ["city"],
@@ -65,12 +59,12 @@ def _check_capped_heads(
         ["hour"],
     )
     # sub2 is read in both time zones; the other reports in one each, alternating.
-    for index, columns in enumerate(reports):
+    for index, columns in enumerate(column_sets):
         zones = (67, 80) if columns == ["sub2"] else ((67, 80)[index % 2],)
         for tz in zones:
             body = {**whole, "timezone_id": tz, "columns": [{"column": c} for c in columns]}
             narrow_before = len(narrow_passes)
-            full, *capped = run_limits(database_url, body, limits)
+            full, *capped = reports.limits(body, limits)
             for limit, report in zip(limits[1:], capped, strict=True):
                 assert limit is not None
                 check_head(full, report, limit)

@@ -17,7 +17,7 @@ from clicktrail.kit.ids import new_hex_id
 from clicktrail.report import ranking, rollup, service
 from clicktrail.report.compaction import DAY, compact
 from clicktrail.report.schemas import ReportIn
-from tests.report.capped import check_head, count_calls, run_limits
+from tests.report.capped import Reports, check_head, count_calls
 from tests.report.data import pending_conversion
 
 #: Limits small enough that one day (about 70 values) has more than twice as many.
@@ -28,6 +28,14 @@ LIMITS: list[int | None] = [None, 1, 4, 17, 30]
 def solo_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the statements that merged solo rows."""
     return count_calls(monkeypatch, ranking, "solo_rows")
+
+
+@pytest.fixture(scope="module")
+def seeded(module_database_url: str) -> tuple[str, datetime]:
+    """The database and its first day, seeded once per engine: every test here only reads."""
+    start = _first_day()
+    asyncio.run(_seed(module_database_url, start))
+    return module_database_url, start
 
 
 def _first_day() -> datetime:
@@ -95,9 +103,8 @@ async def _solo_marks(url: str, table: str) -> dict[tuple[int, int, str], int]:
         await db.dispose()
 
 
-def test_compaction_marks_single_day_values(database_url: str) -> None:
-    start = _first_day()
-    asyncio.run(_seed(database_url, start))
+def test_compaction_marks_single_day_values(seeded: tuple[str, datetime]) -> None:
+    database_url, start = seeded
     first = int(start.timestamp())
     days = asyncio.run(_solo_marks(database_url, "rollup_values_day"))
     for day in range(4):
@@ -122,7 +129,7 @@ def test_compaction_marks_single_day_values(database_url: str) -> None:
 
 @pytest.mark.parametrize(("timezone_id", "max_grouped"), [(67, 5000), (80, 5000), (67, 4)])
 def test_capped_solo_reports_are_the_head_of_the_whole_report(
-    database_url: str,
+    seeded: tuple[str, datetime],
     solo_reads: list[int],
     monkeypatch: pytest.MonkeyPatch,
     timezone_id: int,
@@ -130,35 +137,41 @@ def test_capped_solo_reports_are_the_head_of_the_whole_report(
 ) -> None:
     """Also with too many values to group (four): those reports are ranked as before."""
     monkeypatch.setattr(ranking, "MAX_GROUPED", max_grouped)
-    start = _first_day()
-    asyncio.run(_seed(database_url, start))
-    for first, last in ((0, 3), (1, 2), (0, 1), (1, 3), (2, 2)):
-        body = {
-            "from": (start + timedelta(days=first)).date().isoformat(),
-            "to": (start + timedelta(days=last)).date().isoformat(),
-            "timezone_id": timezone_id,
-            "columns": [{"column": "sub1"}],
-        }
-        full, *capped = run_limits(database_url, body, LIMITS)
-        for limit, report in zip(LIMITS[1:], capped, strict=True):
-            assert limit is not None
-            check_head(full, report, limit)
-        clicks = {k[-1]: s[0] for k, s in full.rows}
-        if timezone_id == 67 and first <= 1 and last >= 2:
-            # The solo row of day 1 and the late row of day 2: the first row of a capped
-            # report over days 1 and 2, whose day 1 read finds a grouped value's solo row.
-            assert clicks["late"] == 6
-        if timezone_id == 67 and first == 0:
-            assert "pend" in clicks  # zero clicks, but on hold
-        if timezone_id == 67:
-            assert clicks["a3"] == 2 * (last - first + 1)
+    database_url, start = seeded
+    with Reports(database_url) as reports:
+        for first, last in ((0, 3), (1, 2), (0, 1), (1, 3), (2, 2)):
+            _check_range(reports, start, first, last, timezone_id)
     assert bool(solo_reads) == (max_grouped > 4)
 
 
-def test_a_report_reads_one_snapshot(database_url: str) -> None:
+def _check_range(
+    reports: Reports, start: datetime, first: int, last: int, timezone_id: int
+) -> None:
+    body = {
+        "from": (start + timedelta(days=first)).date().isoformat(),
+        "to": (start + timedelta(days=last)).date().isoformat(),
+        "timezone_id": timezone_id,
+        "columns": [{"column": "sub1"}],
+    }
+    full, *capped = reports.limits(body, LIMITS)
+    for limit, report in zip(LIMITS[1:], capped, strict=True):
+        assert limit is not None
+        check_head(full, report, limit)
+    clicks = {k[-1]: s[0] for k, s in full.rows}
+    if timezone_id == 67 and first <= 1 and last >= 2:
+        # The solo row of day 1 and the late row of day 2: the first row of a capped
+        # report over days 1 and 2, whose day 1 read finds a grouped value's solo row.
+        assert clicks["late"] == 6
+    if timezone_id == 67 and first == 0:
+        assert "pend" in clicks  # zero clicks, but on hold
+    if timezone_id == 67:
+        assert clicks["a3"] == 2 * (last - first + 1)
+
+
+def test_a_report_reads_one_snapshot(seeded: tuple[str, datetime]) -> None:
     """The values to group and the rows are read by two statements: on PostgreSQL the
     report's transaction is repeatable read, so both see the same rows."""
-    start = _first_day()
+    database_url, start = seeded
     body = ReportIn.model_validate(
         {
             "from": start.date().isoformat(),
