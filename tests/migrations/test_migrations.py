@@ -1,5 +1,6 @@
 """The migration chain on SQLite and PostgreSQL: upgrade twice, downgrade to base, upgrade
-again; the entity tables match their models."""
+again; the entity tables then match their models (checked on that schema rather than on
+a second upgrade of its own)."""
 
 from __future__ import annotations
 
@@ -82,8 +83,5 @@ def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
         lambda c: c.execute(text("SELECT network_id, timezone_id, currency_id FROM network")).all(),
     )
     assert [tuple(row) for row in network] == [(1, 67, "USD")]
-
-
-def test_entity_tables_match_their_models(empty_url: str) -> None:
-    upgrade(empty_url)
+    # The chain, run down and up again, leaves the entity tables as their models say.
     assert _inspect(empty_url, _entity_diff) == []

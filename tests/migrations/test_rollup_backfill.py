@@ -89,7 +89,7 @@ def test_backfill_matches_what_compaction_built(empty_url: str) -> None:
         db = Database(empty_url)
         try:
             # 70 days, 66 of them compacted: blocks of every length, late writes on them.
-            await seed_traffic(db, clicks=700, days=70, compacted=66)
+            await seed_traffic(db, clicks=300, days=70, compacted=66)
         finally:
             await db.dispose()
 
@@ -102,6 +102,8 @@ def test_backfill_matches_what_compaction_built(empty_url: str) -> None:
     downgrade(empty_url, "0006")
     upgrade(empty_url)
     assert asyncio.run(_snapshot(empty_url)) == built
+    # The rollup tables the chain left match their models (rows do not change the diff).
+    assert asyncio.run(_diff(empty_url)) == []
 
 
 def _rollup_diff(conn: Connection) -> list[Any]:
@@ -120,15 +122,10 @@ def _rollup_diff(conn: Connection) -> list[Any]:
     return [d for d in compare_metadata(context, Base.metadata) if touches(d)]
 
 
-def test_rollup_tables_match_their_models(empty_url: str) -> None:
-    upgrade(empty_url)
-
-    async def diff() -> list[Any]:
-        engine = create_async_engine(empty_url)
-        try:
-            async with engine.connect() as conn:
-                return await conn.run_sync(_rollup_diff)
-        finally:
-            await engine.dispose()
-
-    assert asyncio.run(diff()) == []
+async def _diff(url: str) -> list[Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(_rollup_diff)
+    finally:
+        await engine.dispose()
