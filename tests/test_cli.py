@@ -18,8 +18,8 @@ from clicktrail.auth.service import hash_key
 from clicktrail.cli import app
 from clicktrail.config import get_settings
 from clicktrail.db import Database
-from clicktrail.migrations import upgrade
 from clicktrail.models import Advertiser, Affiliate, ApiKey, Offer
+from tests.fixtures.database import sqlite_copy
 from tests.fixtures.factories import make_affiliate, make_offer
 from tests.fixtures.server import SLOW_SECONDS, free_port, kill_group, ready, serve
 
@@ -156,10 +156,9 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
 
 @pytest.mark.slow
 async def test_serve_with_two_workers_records_every_click_and_conversion(
-    tmp_path: Path,
+    tmp_path: Path, sqlite_template: Path
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}"
-    await asyncio.to_thread(upgrade, url)
+    url = sqlite_copy(sqlite_template, tmp_path)
     db = Database(url)
     offer = await make_offer(db, destination_url="https://lp.example/?tid={transaction_id}")
     affiliate = await make_affiliate(db)
@@ -188,7 +187,7 @@ async def test_serve_with_two_workers_records_every_click_and_conversion(
             assert {r.json()["status"] for r in posts} == {"approved"}
     finally:
         kill_group(process)
-    with sqlite3.connect(tmp_path / "workers.db") as conn:
+    with sqlite3.connect(tmp_path / "clicktrail.db") as conn:
         stored = {row[0] for row in conn.execute("SELECT transaction_id FROM click")}
         converted = {row[0] for row in conn.execute("SELECT transaction_id FROM conversion")}
     assert set(tids) <= stored

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from clicktrail.db import Database
-from clicktrail.migrations import upgrade
+from tests.fixtures.database import sqlite_copy
 from tests.fixtures.factories import make_affiliate, make_offer
 from tests.fixtures.server import SLOW_SECONDS, free_port, kill_group, ready, serve
 
@@ -57,10 +57,9 @@ async def _gone(pids: set[int], seconds: float) -> set[int]:
 
 @pytest.mark.slow
 async def test_killing_the_supervisor_ends_every_child_and_a_restart_binds_the_port(
-    tmp_path: Path,
+    tmp_path: Path, sqlite_template: Path
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'orphans.db'}"
-    await asyncio.to_thread(upgrade, url)
+    url = sqlite_copy(sqlite_template, tmp_path)
     db = Database(url)
     offer = await make_offer(db, destination_url="https://lp.example/?tid={transaction_id}")
     affiliate = await make_affiliate(db)

@@ -172,7 +172,9 @@ async def test_every_worker_process_honours_the_change_on_its_next_click(
     headers = {"X-Eflow-API-Key": key}
     log = tmp_path / "server.log"
     port = free_port()
-    process = serve(database_url, port, log, "--workers", "2")
+    # Clicks only: conversion writer processes would be two more interpreters for nothing.
+    clicks_only = {"CLICKTRAIL_CONVERSION_WRITER_PROCESS": "false"}
+    process = serve(database_url, port, log, "--workers", "2", env=clicks_only)
     # A new connection per request, several at once: the clicks land on both workers.
     limits = httpx.Limits(max_keepalive_connections=0)
     try:
