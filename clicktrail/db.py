@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -26,9 +27,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from clicktrail.kit import sqlite_onehop
 from clicktrail.kit.filelock import FileLock
 
 IMMEDIATE = "clicktrail_immediate"
+#: Connections kept open per engine (per process), and how long a PostgreSQL one lives.
+POOL_SIZE = 20
+RECYCLE_SECONDS = 1800
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -57,8 +62,24 @@ def _install_sqlite_hooks(engine: AsyncEngine, synchronous: str) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN"
+        dbapi_conn = conn.connection.dbapi_connection
+        if isinstance(dbapi_conn, sqlite_onehop.OneHopConnection):
+            dbapi_conn.begin(statement)  # sent with the first statement
+        else:
+            conn.exec_driver_sql(statement)
+
+
+def _install_liveness_check(engine: AsyncEngine) -> None:
+    """Refuse a pooled PostgreSQL connection the server has closed (a restart, an idle
+    timeout): the pool then opens a new one. asyncpg notices the closed socket as soon as the
+    event loop reads it, so this costs no round trip, unlike a ping on every checkout."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_conn, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            raise DisconnectionError("the server closed this connection")
 
 
 class Database:
@@ -67,7 +88,9 @@ class Database:
     def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.drivername.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Room for every request in flight to hold a connection (ADR 0113); a connection over
+        # the pool's size is closed when returned, so a busy server would reconnect all day.
+        kwargs: dict[str, Any] = {"echo": echo, "pool_size": POOL_SIZE, "max_overflow": 10}
         #: Taken around every write transaction on a SQLite file (None otherwise).
         self.write_lock: FileLock | None = None
         if self.is_sqlite:
@@ -76,10 +99,15 @@ class Database:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.write_lock = FileLock(write_lock_path(path))
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+            kwargs.update(pool_recycle=RECYCLE_SECONDS)
+        engine_url = self.url
+        if self.url.drivername == "sqlite+aiosqlite":
+            engine_url = self.url.set(drivername=f"sqlite+{sqlite_onehop.DRIVER}")
+        self.engine: AsyncEngine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine, sqlite_synchronous)
+        else:
+            _install_liveness_check(self.engine)
         self._write_engine = self.engine.execution_options(**{IMMEDIATE: True})
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)

@@ -17,6 +17,12 @@ from clicktrail.auth.service import Principal, Realm, authenticate
 from clicktrail.state import AppState
 
 
+async def _state(request: Request) -> AppState:
+    """The app's state, as a dependency (a coroutine: FastAPI runs a plain function in a
+    worker thread)."""
+    return get_state(request)
+
+
 def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.ct
     return state
@@ -34,7 +40,7 @@ async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 WriteSession = Annotated[AsyncSession, Depends(_write_session, scope="function")]
 ReadSession = Annotated[AsyncSession, Depends(_read_session, scope="function")]
-State = Annotated[AppState, Depends(get_state)]
+State = Annotated[AppState, Depends(_state)]
 
 
 async def _principal(request: Request, raw: str | None, realm: Realm) -> Principal:

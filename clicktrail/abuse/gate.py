@@ -25,7 +25,8 @@ from clicktrail.abuse.guards import guards_of
 from clicktrail.abuse.limiter import Verdict
 from clicktrail.auth import repository
 from clicktrail.auth.actor import of_principal, reset_actor, set_actor
-from clicktrail.auth.service import Principal, Realm, authenticate
+from clicktrail.auth.keymemo import GenerationSource, KeyMemo
+from clicktrail.auth.service import Principal, Realm
 from clicktrail.dialects import AFFONSO_PREFIXES
 from clicktrail.errors import Forbidden, Unauthorized
 from clicktrail.kit.clientip import ClientIpResolver
@@ -75,6 +76,13 @@ class ApiGate:
         self.state = state
         self.client_ip = ClientIpResolver(state.settings.trusted_proxies)
         self._touched: dict[int, float] = {}
+        self._keys = KeyMemo(state.db)
+
+    def _generation(self) -> GenerationSource | None:
+        """The tracking cache's generation probe, when this process tracks (ADR 0113)."""
+        cache = self.state.components.get("tracking_cache")
+        probe: GenerationSource | None = getattr(cache, "probe", None)
+        return probe
 
     def _address(self, scope: Scope) -> str:
         client = scope.get("client")
@@ -99,8 +107,7 @@ class ApiGate:
             realm, kind = needs
             raw = credential(scope, kind)
             try:
-                async with self.state.db.read() as session:
-                    principal = await authenticate(session, raw, realm)
+                principal = await self._keys.authenticate(raw, realm, self._generation())
             except Unauthorized as exc:
                 if guards.failed_auth is not None:
                     failed = await guards.failed_auth.admit(self._address(scope))

@@ -29,7 +29,7 @@ class Paging(BaseModel):
     total_count: int
 
 
-def _page_request(
+async def _page_request(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:

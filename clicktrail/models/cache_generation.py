@@ -2,10 +2,11 @@
 
 ``cache_generation`` has one row (``id`` 1). Every ORM flush that inserts, updates or deletes
 an offer, a payout/revenue entry, a custom payout/revenue setting, a custom cap setting, an
-affiliate, the network, an offer's visibility for an affiliate or a traffic control adds 1 to
-``generation`` in the same transaction, and so does every ORM bulk UPDATE/DELETE of those
-models. The listeners are registered when this module is imported (by ``clicktrail.models``),
-so no service can forget. A tracking process compares the counter with the one its cache was
+affiliate, the network, an offer's visibility for an affiliate, a traffic control or an API
+key adds 1 to ``generation`` in the same transaction, and so does every ORM bulk
+UPDATE/DELETE of those models (API keys excepted: the gate's ``last_used_at`` update). The
+listeners are registered when this module is imported (by ``clicktrail.models``), so no
+service can forget. A tracking process compares the counter with the one its cache was
 loaded at before it resolves a click (ADR 0071).
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from clicktrail.models.affiliate import Affiliate
+from clicktrail.models.api_key import ApiKey
 from clicktrail.models.base import Base
 from clicktrail.models.custom_cap_setting import CustomCapSetting
 from clicktrail.models.custom_payout_revenue import CustomPayoutRevenue
@@ -41,6 +43,10 @@ CACHED_MODELS: tuple[type[Base], ...] = (
     CustomCapSetting,
     TrafficControl,
 )
+#: Also moved by an ORM write of an API key (created, revoked): the API gate keeps the keys it
+#: authenticated while the generation stands (clicktrail/auth/keymemo.py, ADR 0113). The
+#: gate's bulk ``last_used_at`` update does not move it.
+_MOVED_BY: tuple[type[Base], ...] = (*CACHED_MODELS, ApiKey)
 _CACHED_TABLES = frozenset(model.__table__.name for model in CACHED_MODELS)  # type: ignore[attr-defined]
 
 
@@ -73,7 +79,7 @@ def bump(connection: Connection) -> None:
 
 def _touches_cache(session: Session) -> bool:
     return any(
-        isinstance(obj, CACHED_MODELS)
+        isinstance(obj, _MOVED_BY)
         for group in (session.new, session.dirty, session.deleted)
         for obj in group
     )

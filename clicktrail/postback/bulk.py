@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clicktrail.kit.sqlite_onehop import OneHopConnection
 from clicktrail.postback.repository import Claimed
 
 
@@ -121,6 +122,8 @@ def sqlite_time(moment: datetime | None) -> str | None:
 async def _driver(session: AsyncSession) -> Any:
     connection = await session.connection()
     raw = await connection.get_raw_connection()
+    if isinstance(raw.dbapi_connection, OneHopConnection):
+        return await raw.dbapi_connection.driver()
     return raw.driver_connection
 
 
