@@ -39,16 +39,24 @@ from clicktrail.conversion import (
     rows,
     throttle,
     viewthrough,
-    viewthrough_repository,
 )
 from clicktrail.conversion.adjust import change_status
+from clicktrail.conversion.batch_context import (
+    BatchContext,
+    Refusal,
+    entry_for,
+    load_context,
+    order_key,
+    refuse,
+    resolve_click,
+    resolve_offer,
+)
 from clicktrail.conversion.capped import capped_pairs
 from clicktrail.conversion.draft import ConversionDraft
 from clicktrail.conversion.pricing import effective_entry
 from clicktrail.conversion.reasons import Reason
 from clicktrail.conversion.repository import ClickFacts, EntryFacts, OfferFacts
 from clicktrail.errors import Conflict, NotFound, ValidationFailed
-from clicktrail.kit.ids import is_hex_id
 from clicktrail.kit.money import ZERO, check_money
 from clicktrail.kit.timeutil import BOUNDS_TEXT, EARLIEST, LATEST, utcnow
 from clicktrail.models import Conversion
@@ -93,24 +101,6 @@ async def record(session: AsyncSession, draft: ConversionDraft) -> Recorded:
     return (await record_many(session, [draft]))[0]
 
 
-@dataclass(slots=True)
-class _Context:
-    clicks: dict[str, ClickFacts]
-    offers: dict[int, OfferFacts]
-    affiliates: set[int]
-    tokens: dict[int, str]
-    accepted: set[tuple[str, int]]
-    by_key: dict[str, Conversion]
-    #: The cache generation the offers were read at.
-    generation: int
-    #: Active conversion throttles of the batch's offers (usually none).
-    throttles: throttle.Throttles = field(default_factory=dict)
-    #: The coupon codes the batch names (usually none).
-    codes: coupons.Coupons = field(default_factory=dict)
-    #: Impressions standing in for clicks (view-through, ADR 0103; usually none).
-    views: viewthrough.Views = field(default_factory=viewthrough.Views)
-
-
 def _check_amounts(draft: ConversionDraft) -> None:
     for name in ("sale_amount", "revenue", "payout"):
         value: Decimal | None = getattr(draft, name)
@@ -126,150 +116,13 @@ def _check_amounts(draft: ConversionDraft) -> None:
         raise ValidationFailed(f"created_at {BOUNDS_TEXT}", field="created_at")
 
 
-def _order_key(offer: OfferFacts, order_id: str) -> str:
-    return f"order:{offer.network_offer_id}:{order_id}"
-
-
-async def _load(session: AsyncSession, drafts: Sequence[ConversionDraft]) -> _Context:
-    tids = {d.transaction_id for d in drafts if d.transaction_id and is_hex_id(d.transaction_id)}
-    clicks = await repository.click_facts(session, tids)
-    codes = await coupons.load(session, drafts, clicks)
-    # A transaction id that names no click may name an impression (view-through).
-    seen = await viewthrough_repository.by_ids(session, tids - clicks.keys())
-    offer_ids = {d.offer_id for d in drafts if d.offer_id is not None}
-    offer_ids |= {c.network_offer_id for c in codes.values()}
-    offer_ids |= {c.network_offer_id for c in clicks.values() if c.network_offer_id is not None}
-    offer_ids |= {f.network_offer_id for f in seen.values() if f.network_offer_id is not None}
-    offers, tokens, throttled, generation = await repository.offers_and_tokens(session, offer_ids)
-    views = await viewthrough.load(session, viewthrough.wanted_pairs(drafts), seen, offers, clicks)
-    affiliate_ids = {
-        d.affiliate_id for d in drafts if d.transaction_id is None and d.affiliate_id is not None
-    }
-    affiliates = await repository.existing_affiliate_ids(
-        session, affiliate_ids | coupons.affiliates(codes)
-    )
-    # A click that never had an accepted conversion cannot make a duplicate: only the
-    # clicks flagged ``has_conversion`` (set with every accepted one) are looked up, and
-    # the impressions standing in for clicks (they carry no flag).
-    accepted = await repository.accepted_click_events(
-        session,
-        {tid for tid, click in clicks.items() if click.has_conversion} | views.ids,
-    )
-    keys = {d.idempotency_key for d in drafts if d.idempotency_key}
-    keys |= {
-        _order_key(offers[d.offer_id], d.order_id)
-        for d in drafts
-        if d.order_id and d.offer_id in offers and offers[d.offer_id].is_order_id_deduplicated
-    }
-    keys |= {
-        _order_key(offers[c.network_offer_id], d.order_id)
-        for d in drafts
-        if d.order_id
-        and d.transaction_id
-        and (c := clicks.get(d.transaction_id)) is not None
-        and c.network_offer_id in offers
-        and offers[c.network_offer_id].is_order_id_deduplicated
-    }
-    keys |= {
-        _order_key(offers[o], d.order_id)
-        for d in drafts
-        if d.order_id
-        and (o := coupons.offer_of(d, codes)) in offers
-        and offers[o].is_order_id_deduplicated
-    }
-    by_key = await repository.by_idempotency_keys(session, keys)
-    throttles = await repository.active_throttles(session, throttled)
-    return _Context(
-        clicks, offers, affiliates, tokens, accepted, by_key, generation, throttles, codes, views
-    )
-
-
-def _entry(offer: OfferFacts, draft: ConversionDraft) -> EntryFacts | None:
-    entries = offer.payout_revenue
-    if draft.entry_id is not None:
-        return next(
-            (e for e in entries if e.network_offer_payout_revenue_id == draft.entry_id), None
-        )
-    if draft.event_id is not None:
-        return next((e for e in entries if e.event_id == draft.event_id), None)
-    if draft.event_alias:
-        return next((e for e in entries if e.event_alias == draft.event_alias), None)
-    return offer.default_entry() or next((e for e in entries if e.event_id == 0), None)
-
-
-class _Refusal(Exception):
-    def __init__(self, reason: Reason) -> None:
-        self.reason = reason
-
-
-def _refuse(draft: ConversionDraft, reason: Reason, error: Exception) -> None:
-    """A strict draft raises ``error``; a lenient one stores the refusal."""
-    if draft.strict:
-        raise error
-    raise _Refusal(reason)
-
-
-def _resolve_click(draft: ConversionDraft, ctx: _Context) -> ClickFacts | None:
-    tid = draft.transaction_id
-    if tid is None:
-        if not draft.view_through:
-            return None
-        pair = (draft.offer_id or 0, draft.affiliate_id or 0)
-        impression = ctx.views.by_pair.get(pair)
-        if impression is None:
-            _refuse(
-                draft,
-                Reason.INVALID_CLICK,
-                NotFound("no impression of this offer by this affiliate", field="affiliate_id"),
-            )
-        return impression
-    if not is_hex_id(tid):
-        _refuse(
-            draft,
-            Reason.INVALID_TRANSACTION_ID,
-            ValidationFailed("transaction_id is not a transaction id", field="transaction_id"),
-        )
-    click = ctx.clicks.get(tid)
-    if click is None or click.network_offer_id is None or click.network_affiliate_id is None:
-        _refuse(
-            draft,
-            Reason.INVALID_CLICK,
-            NotFound(f"click {tid} not found", field="transaction_id"),
-        )
-    return click
-
-
-def _resolve_offer(draft: ConversionDraft, click: ClickFacts | None, ctx: _Context) -> OfferFacts:
-    if click is not None:
-        if draft.offer_id is not None and draft.offer_id != click.network_offer_id:
-            _refuse(
-                draft,
-                Reason.OFFER_NOT_MATCHING,
-                ValidationFailed("offer_id does not match the click's offer", field="offer_id"),
-            )
-        offer_id = click.network_offer_id
-    else:
-        offer_id = draft.offer_id
-        if offer_id is None:
-            _refuse(
-                draft,
-                Reason.INVALID_OFFER,
-                ValidationFailed("offer_id or transaction_id is required", field="offer_id"),
-            )
-    offer = ctx.offers.get(offer_id) if offer_id is not None else None
-    if offer is None:
-        _refuse(draft, Reason.INVALID_OFFER, NotFound("offer not found", field="offer_id"))
-    assert offer is not None
-    return offer
-
-
 #: Refusals of a postback whose transaction id names no click (capped per sender).
 UNKNOWN_CLICK = frozenset({Reason.INVALID_TRANSACTION_ID, Reason.INVALID_CLICK})
 
 
 @dataclass(slots=True)
 class _Batch:
-    ctx: _Context
+    ctx: BatchContext
     now: datetime
     bulk: bool
     new: list[Conversion] = field(default_factory=list)
@@ -291,37 +144,37 @@ def _build(draft: ConversionDraft, batch: _Batch) -> Recorded:
     reason = Reason.NONE
     try:
         if draft.network_id != 1:
-            _refuse(draft, Reason.INVALID_NETWORK, ValidationFailed("unknown network", field="nid"))
-        click = _resolve_click(draft, ctx)
+            refuse(draft, Reason.INVALID_NETWORK, ValidationFailed("unknown network", field="nid"))
+        click = resolve_click(draft, ctx)
         if ctx.codes or draft.coupon_code:
             draft, click, why = coupons.attribute(draft, click, ctx.codes, created_at)
             if why:
                 error = f"coupon_code {draft.coupon_code!r} {coupons.MESSAGES[why]}"
-                _refuse(draft, Reason.INVALID_CLICK, ValidationFailed(error, field="coupon_code"))
-        offer = _resolve_offer(draft, click, ctx)
+                refuse(draft, Reason.INVALID_CLICK, ValidationFailed(error, field="coupon_code"))
+        offer = resolve_offer(draft, click, ctx)
         if click is None:
             affiliate_id = draft.affiliate_id
             if affiliate_id is None or affiliate_id not in ctx.affiliates:
-                _refuse(
+                refuse(
                     draft,
                     Reason.INVALID_CLICK,
                     NotFound("affiliate not found", field="affiliate_id"),
                 )
-        entry = _entry(offer, draft)
+        entry = entry_for(offer, draft)
         if entry is None:
             field = "event_id" if draft.event_id is not None or not draft.event_alias else "alias"
             field = "entry_id" if draft.entry_id is not None else field
-            _refuse(
+            refuse(
                 draft,
                 Reason.UNMATCHING_EVENT,
                 NotFound("the offer has no such event", field=field),
             )
-    except _Refusal as refusal:
+    except Refusal as refusal:
         reason = refusal.reason
 
     key = draft.idempotency_key
     if key is None and offer is not None and offer.is_order_id_deduplicated and draft.order_id:
-        key = _order_key(offer, draft.order_id)
+        key = order_key(offer, draft.order_id)
     if key is not None and key in ctx.by_key:
         return _replay(
             draft,
@@ -403,7 +256,7 @@ def _rules(
     click: ClickFacts | None,
     click_at: datetime | None,
     created_at: datetime,
-    ctx: _Context,
+    ctx: BatchContext,
 ) -> Reason:
     if offer.offer_status != "active":
         return Reason.INACTIVE_OFFER
@@ -455,7 +308,7 @@ async def record_many(
     """
     for draft in drafts:
         _check_amounts(draft)
-    ctx = await _load(session, drafts)
+    ctx = await load_context(session, drafts)
     batch = _Batch(ctx=ctx, now=utcnow(), bulk=bulk)
     pairs = capped_pairs(drafts, ctx.clicks, ctx.offers)
     if ctx.codes:
