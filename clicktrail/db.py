@@ -32,7 +32,7 @@ from clicktrail.kit.filelock import FileLock
 
 IMMEDIATE = "clicktrail_immediate"
 #: Connections kept open per engine (per process), and how long a PostgreSQL one lives.
-POOL_SIZE = 20
+POOL_SIZE = 32
 RECYCLE_SECONDS = 1800
 
 
@@ -90,7 +90,7 @@ class Database:
         self.is_sqlite = self.url.drivername.startswith("sqlite")
         # Room for every request in flight to hold a connection (ADR 0113); a connection over
         # the pool's size is closed when returned, so a busy server would reconnect all day.
-        kwargs: dict[str, Any] = {"echo": echo, "pool_size": POOL_SIZE, "max_overflow": 10}
+        kwargs: dict[str, Any] = {"echo": echo, "pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
         #: Taken around every write transaction on a SQLite file (None otherwise).
         self.write_lock: FileLock | None = None
         if self.is_sqlite:
