@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clicktrail import __version__
 from clicktrail.config import Settings, get_settings
+from clicktrail.db import Database
 from clicktrail.dialects import dialect_for_path, render
 from clicktrail.errors import (
     ClicktrailError,
@@ -173,7 +174,9 @@ class ClicktrailApp:
                 return
 
 
-def create_app(settings: Settings | None = None) -> ClicktrailApp:
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> ClicktrailApp:
+    """The server's application; ``db`` is the database to use (by default a new one on
+    ``settings.database_url``; the test suite passes one that lives across its tests)."""
     from clicktrail.abuse.gate import ApiGate
     from clicktrail.audit import capture
     from clicktrail.services import build_services
@@ -182,7 +185,7 @@ def create_app(settings: Settings | None = None) -> ClicktrailApp:
 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    state = AppState(settings)
+    state = AppState(settings, db)
     capture.install(state.db)  # the audit log: every ORM change of configuration (ADR 0086)
     state.services.extend(build_services(state))
     api = ApiBoundary(ApiGate(create_api(state), state))

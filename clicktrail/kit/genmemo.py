@@ -28,3 +28,7 @@ class GenerationMemo(Generic[K, V]):
             held = (generation, {})
             self._held[bind] = held
         return held[1]
+
+    def clear(self) -> None:
+        """Forget every database's values (the next :meth:`at` of each starts empty)."""
+        self._held.clear()
