@@ -180,9 +180,6 @@ def settings(database_url: str) -> Settings:
         postback_allow_private=True,
         worker_enabled=False,
         tracking_url="http://track.test",
-        # No day compaction at start: it would open a write transaction on the empty
-        # database that no test looks at (report tests call the compaction themselves).
-        rollup_compact_seconds=0,
     )
 
 
