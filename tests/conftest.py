@@ -33,7 +33,6 @@ from tests.fixtures.database import (
     make_sqlite_template,
     reset_pg_database,
     sqlite_copy,
-    sqlite_refill,
 )
 from tests.fixtures.engines import SharedDatabases, forget_memos
 from tests.fixtures.factories import make_key
@@ -128,13 +127,6 @@ def pg_database() -> Iterator[PgDatabase | None]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where every test's SQLite database is (a fresh copy of the template each time):
-    one URL for the worker's tests, so their apps share one engine."""
-    return tmp_path_factory.mktemp("sqlite")
-
-
-@pytest.fixture(scope="session")
 def shared_databases() -> SharedDatabases:
     return SharedDatabases()
 
@@ -144,10 +136,10 @@ async def database_url(
     request: pytest.FixtureRequest,
     sqlite_template: Path,
     pg_database: PgDatabase | None,
-    sqlite_folder: Path,
+    tmp_path: Path,
 ) -> str:
     if request.param == "sqlite":
-        return sqlite_refill(sqlite_template, sqlite_folder)
+        return sqlite_copy(sqlite_template, tmp_path)
     if pg_database is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV}")
     await reset_pg_database(pg_database)
