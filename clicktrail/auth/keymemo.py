@@ -15,13 +15,12 @@ when its read fails, every request looks its key up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from clicktrail.auth import repository
-from clicktrail.auth.service import Principal, Realm, hash_key, key_label
+from clicktrail.auth.service import LiveKey, Principal, Realm, hash_key
 from clicktrail.db import Database
-from clicktrail.errors import Forbidden, Unauthorized
+from clicktrail.errors import Unauthorized
 from clicktrail.kit.genmemo import GenerationMemo
 
 
@@ -29,18 +28,10 @@ class GenerationSource(Protocol):
     async def read(self) -> int | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _LiveKey:
-    key_id: int
-    realm: str
-    network_affiliate_id: int | None
-    label: str
-
-
 class KeyMemo:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._held: GenerationMemo[str, _LiveKey] = GenerationMemo()
+        self._held: GenerationMemo[str, LiveKey] = GenerationMemo()
 
     async def authenticate(
         self, raw: str | None, realm: Realm, source: GenerationSource | None
@@ -59,13 +50,5 @@ class KeyMemo:
                 key = await repository.by_hash(session, digest)
             if key is None or key.revoked_at is not None:
                 raise Unauthorized("Invalid API key")
-            live = _LiveKey(key.id, key.realm, key.network_affiliate_id, key_label(key))
-            held[digest] = live
-        if live.realm != realm:
-            raise Forbidden("Out of realm")
-        return Principal(
-            key_id=live.key_id,
-            realm=realm,
-            network_affiliate_id=live.network_affiliate_id,
-            label=live.label,
-        )
+            live = held[digest] = LiveKey.of(key)
+        return live.principal(realm)

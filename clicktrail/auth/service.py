@@ -127,14 +127,32 @@ async def authenticate(session: AsyncSession, raw: str | None, realm: Realm) -> 
     key = await repository.by_hash(session, hash_key(raw.strip()))
     if key is None or key.revoked_at is not None:
         raise Unauthorized("Invalid API key")
-    if key.realm != realm:
-        raise Forbidden("Out of realm")
-    return Principal(
-        key_id=key.id,
-        realm=realm,
-        network_affiliate_id=key.network_affiliate_id,
-        label=key_label(key),
-    )
+    return LiveKey.of(key).principal(realm)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveKey:
+    """What authenticating needs of a key found live (kept by the gate's memo)."""
+
+    key_id: int
+    realm: str
+    network_affiliate_id: int | None
+    label: str
+
+    @classmethod
+    def of(cls, key: ApiKey) -> LiveKey:
+        return cls(key.id, key.realm, key.network_affiliate_id, key_label(key))
+
+    def principal(self, realm: Realm) -> Principal:
+        """The caller in ``realm``; 403 for a key of the other realm."""
+        if self.realm != realm:
+            raise Forbidden("Out of realm")
+        return Principal(
+            key_id=self.key_id,
+            realm=realm,
+            network_affiliate_id=self.network_affiliate_id,
+            label=self.label,
+        )
 
 
 def key_label(key: ApiKey) -> str:
